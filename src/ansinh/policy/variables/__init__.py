@@ -1,0 +1,1 @@
+"""OpenFisca variables of ansinh.policy (loaded by ``CountryTaxBenefitSystem`` from this folder)."""

@@ -1,0 +1,82 @@
+"""Helpers shared by the formulas: reading a parameter that may be legally unconfirmed, dates, ages.
+
+This file defines no OpenFisca variable; it is imported by the variable files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from openfisca_core.errors import ParameterNotFoundError
+
+
+class UnsetParameterError(ValueError):
+    """A formula needs a parameter that has no value at that date.
+
+    Raised for values marked UNCONFIRMED in POLICY.md (the YAML declares them with ``value: null``
+    so that an administrator fills them in) and for dates before the first known value. Never
+    replaced by a zero.
+    """
+
+    def __init__(self, parameter: str, instant: str, reason: str = "") -> None:
+        self.parameter = parameter
+        self.instant = instant
+        message = (
+            f"Tham số «{parameter}» chưa có giá trị áp dụng tại ngày {instant}"
+            " (giá trị chưa được xác minh căn cứ pháp lý hoặc văn bản chưa có hiệu lực)."
+            " Quản trị viên cần nhập giá trị kèm căn cứ pháp lý trước khi tính."
+        )
+        if reason:
+            message = f"{message} {reason}"
+        super().__init__(message)
+
+
+def parameter_value(parameters, period, path: str, *, reason: str = ""):
+    """Value of the leaf parameter ``path`` (dotted) in force at the start of ``period``.
+
+    Raises :class:`UnsetParameterError` naming ``path`` when the value is null or absent at that date.
+    """
+    instant = period.start if hasattr(period, "start") else period
+    node = parameters(instant)
+    try:
+        for key in path.split("."):
+            node = getattr(node, key)
+    except ParameterNotFoundError:
+        raise UnsetParameterError(path, str(instant), reason) from None
+    if node is None:
+        raise UnsetParameterError(path, str(instant), reason)
+    return node
+
+
+def required_where(mask, parameters, period, path: str):
+    """Value of ``path`` if any element of ``mask`` needs it, else ``None`` (the parameter is not read).
+
+    Reading only what is needed keeps explanations short and lets a population without the
+    affected category be computed while the parameter is still empty.
+    """
+    if not np.any(mask):
+        return None
+    return parameter_value(parameters, period, path)
+
+
+def to_datetime64(value: str) -> np.datetime64:
+    """A date parameter (stored as ``YYYY-MM-DD`` text) as a numpy day."""
+    return np.datetime64(str(value), "D")
+
+
+def year_month_day(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised split of ``datetime64[D]`` dates into (year, month 1-12, day 1-31)."""
+    dates = dates.astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]")
+    months = dates.astype("datetime64[M]")
+    year = years.astype(np.int64) + 1970
+    month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
+    day = (dates - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return year, month, day
+
+
+def age_on(birth_dates: np.ndarray, on: np.datetime64) -> np.ndarray:
+    """Age in completed years on the day ``on`` (a birthday on 29/2 is reached on 1/3 in other years)."""
+    b_year, b_month, b_day = year_month_day(birth_dates)
+    o_year, o_month, o_day = (int(x[0]) for x in year_month_day(np.array([on], dtype="datetime64[D]")))
+    not_yet = (b_month > o_month) | ((b_month == o_month) & (b_day > o_day))
+    return (o_year - b_year - not_yet).astype(np.int32)
