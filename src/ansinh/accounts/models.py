@@ -1,0 +1,43 @@
+"""Users, their role and the administrative unit they work in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
+    DISTRICT_SPECIALIST = "district_specialist", _("Chuyên viên cấp huyện")
+    PROVINCIAL_SPECIALIST = "provincial_specialist", _("Chuyên viên Sở")
+    LEADER = "leader", _("Lãnh đạo phê duyệt")
+    PAYMENT_AGENT = "payment_agent", _("Tổ chức chi trả")
+    INSPECTOR = "inspector", _("Thanh tra (chỉ xem)")
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+
+
+# What each role may do. Read by ansinh.accounts.permissions; never compared as strings in views.
+REGISTRY_EDITORS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
+                              Role.ADMINISTRATOR})
+REGISTRY_READERS = REGISTRY_EDITORS | {Role.LEADER, Role.INSPECTOR}
+IDENTITY_READERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
+                              Role.INSPECTOR, Role.ADMINISTRATOR})
+IMPORTERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
+                       Role.ADMINISTRATOR})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.COMMUNE_OFFICER)
+    area = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("địa bàn"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    position = models.CharField(_("chức vụ"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

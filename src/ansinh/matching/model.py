@@ -1,0 +1,447 @@
+"""The matching model: Vietnamese-aware Splink settings, a generic baseline, training,
+prediction and clustering.
+
+One definition for every backend: the comparisons use Splink's level library
+(Jaro-Winkler, Damerau-Levenshtein are translated per dialect) and plain SQL
+(``=``, ``<>``, ``abs``, ``instr``, ``IS NULL``) that DuckDB and Spark read
+alike, over columns prepared by :func:`ansinh.matching.normalize.prepare_records`.
+Pass a ``DuckDBAPI`` (default, :func:`duckdb_api`) or a ``SparkAPI`` as
+``db_api``.
+
+Why each comparison and blocking rule is what it is: docs/matching.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+
+logger = logging.getLogger(__name__)
+
+TF_COLUMNS = ("given_f", "family_f")
+
+
+class MatchingError(RuntimeError):
+    """A matching run that cannot go ahead; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Match probabilities: at or above ``auto_merge`` the records are merged
+    without a person looking; between ``review`` and ``auto_merge`` an officer decides."""
+
+    auto_merge: float = 0.999
+    review: float = 0.9
+
+    def __post_init__(self):
+        if not 0 < self.review <= self.auto_merge < 1:
+            raise ValueError("Cần 0 < ngưỡng xem xét ≤ ngưỡng tự động gộp < 1.")
+
+
+# -- comparisons -------------------------------------------------------------------------
+
+def _sql(condition: str, label: str, **config) -> cll.CustomLevel:
+    level = cll.CustomLevel(condition, label_for_charts=label)
+    return level.configure(**config) if config else level
+
+
+def name_comparisons() -> list[cl.CustomComparison]:
+    """Family, middle and given name compared folded (tones off), each on its own,
+    with term-frequency adjustment on family and given name; the full name with
+    tones compared only where both were typed with tones and fold to the same text."""
+    given = cl.CustomComparison(
+        output_column_name="given_f",
+        comparison_description="Tên (gọi), bỏ dấu",
+        comparison_levels=[
+            cll.NullLevel("given_f"),
+            cll.ExactMatchLevel("given_f", term_frequency_adjustments=True),
+            cll.DamerauLevenshteinLevel("given_f", 1),
+            cll.JaroWinklerLevel("given_f", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
+    family = cl.CustomComparison(
+        output_column_name="family_f",
+        comparison_description="Họ, bỏ dấu",
+        comparison_levels=[
+            cll.NullLevel("family_f"),
+            cll.ExactMatchLevel("family_f", term_frequency_adjustments=True),
+            cll.DamerauLevenshteinLevel("family_f", 1),
+            cll.ElseLevel(),
+        ],
+    )
+    middle = cl.CustomComparison(
+        output_column_name="middle_f",
+        comparison_description="Tên đệm, bỏ dấu",
+        comparison_levels=[
+            _sql("middle_f_l = middle_f_r OR (middle_f_l IS NULL AND middle_f_r IS NULL)", "giống nhau"),
+            _sql("middle_f_l IS NULL OR middle_f_r IS NULL", "một bên không có tên đệm"),
+            _sql("instr(middle_f_l, middle_f_r) > 0 OR instr(middle_f_r, middle_f_l) > 0",
+                 "tên đệm này chứa tên đệm kia"),
+            cll.DamerauLevenshteinLevel("middle_f", 1),
+            cll.ElseLevel(),
+        ],
+    )
+    tones = cl.CustomComparison(
+        output_column_name="full_name_tone",
+        comparison_description="Họ tên có dấu (khi cả hai có dấu và giống nhau khi bỏ dấu)",
+        comparison_levels=[
+            _sql("full_name_tone_l IS NULL OR full_name_tone_r IS NULL OR full_name_f_l <> full_name_f_r",
+                 "không so được dấu", is_null_level=True),
+            cll.ExactMatchLevel("full_name_tone"),
+            cll.ElseLevel(),
+        ],
+    )
+    return [family, middle, given, tones]
+
+
+def birth_comparison() -> cl.CustomComparison:
+    """Birth date at the precision both records have: a year-only record agrees
+    with any date in that year; day and month swapped is its own level."""
+    y_l, y_r = "birth_year_l", "birth_year_r"
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_description="Ngày sinh theo độ chính xác của hai bản ghi",
+        comparison_levels=[
+            cll.NullLevel("birth_year"),
+            _sql("birth_date_key_l = birth_date_key_r", "trùng ngày, tháng, năm"),
+            _sql(f"{y_l} = {y_r} AND birth_day_l = birth_month_r AND birth_month_l = birth_day_r",
+                 "đảo ngày và tháng"),
+            _sql(f"{y_l} = {y_r} AND (birth_day_l IS NULL OR birth_day_r IS NULL) AND "
+                 "(birth_month_l IS NULL OR birth_month_r IS NULL OR birth_month_l = birth_month_r)",
+                 "trùng ở độ chính xác chung (chỉ biết năm/tháng)"),
+            _sql(f"{y_l} = {y_r} AND birth_month_l = birth_month_r", "trùng tháng, năm; khác ngày"),
+            _sql(f"{y_l} = {y_r}", "trùng năm"),
+            _sql(f"abs({y_l} - {y_r}) <= 1", "lệch một năm"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+_PID_CONTRADICTS = (
+    "(pid_l IS NOT NULL AND pid_r IS NULL AND (pid_sex_l <> sex_r OR pid_year_l <> birth_year_r)) OR "
+    "(pid_r IS NOT NULL AND pid_l IS NULL AND (pid_sex_r <> sex_l OR pid_year_r <> birth_year_l))"
+)
+
+
+def identity_comparison() -> cl.CustomComparison:
+    """12-digit number and CMND. A CMND against a 12-digit number is not comparable
+    (null level), but a 12-digit number whose sex/year digits contradict the other
+    record's sex or birth year is evidence against."""
+    both_pid = "(pid_l IS NOT NULL AND pid_r IS NOT NULL)"
+    both_cmnd = "(cmnd_l IS NOT NULL AND cmnd_r IS NOT NULL)"
+    return cl.CustomComparison(
+        output_column_name="identity",
+        comparison_description="Số định danh cá nhân / CMND",
+        comparison_levels=[
+            _sql(f"NOT ({both_pid} OR {both_cmnd} OR coalesce({_PID_CONTRADICTS}, false))",
+                 "không so được (thiếu số, hoặc CMND với số định danh)", is_null_level=True),
+            _sql("pid_l = pid_r", "trùng số định danh"),
+            _sql("cmnd_l = cmnd_r", "trùng CMND"),
+            _sql(both_pid, "khác số định danh"),
+            _sql(_PID_CONTRADICTS, "số định danh trái với giới tính/năm sinh của bản ghi kia"),
+            cll.ElseLevel().configure(label_for_charts="khác CMND"),
+        ],
+    )
+
+
+def vietnamese_comparisons() -> list:
+    return [
+        *name_comparisons(),
+        birth_comparison(),
+        identity_comparison(),
+        cl.ExactMatch("sex"),
+        cl.ExactMatch("commune_now"),
+    ]
+
+
+def vietnamese_blocking_rules() -> list:
+    """Never the surname alone (Nguyễn is ~38% of people): every rule pairs a name
+    part with a birth key, or uses an identity number or date + commune. ``dm_key``
+    is year + (day, month) sorted, so swapped day/month still block together."""
+    return [
+        block_on("pid"),
+        block_on("cmnd"),
+        block_on("full_name_f", "birth_year"),
+        block_on("given_f", "dm_key"),
+        block_on("family_f", "middle_f", "dm_key"),
+        block_on("family_f", "given_f", "birth_year"),
+        block_on("family_f", "middle_f", "birth_year", "commune_now"),
+        block_on("birth_date_key", "commune_now"),
+    ]
+
+
+def vietnamese_settings(*, link_type: str = "dedupe_only") -> SettingsCreator:
+    return SettingsCreator(
+        link_type=link_type,
+        comparisons=vietnamese_comparisons(),
+        blocking_rules_to_generate_predictions=vietnamese_blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+        probability_two_random_records_match=1e-6,
+        max_iterations=20,
+    )
+
+
+# deterministic rules used to estimate how likely two random records match
+VI_DETERMINISTIC_RULES = [
+    block_on("pid"),
+    block_on("full_name_f", "birth_date_key"),
+]
+# EM sessions: between them every comparison is estimated at least once
+VI_EM_RULES = [
+    block_on("birth_date_key", "commune_now"),
+    block_on("family_f", "given_f", "birth_year"),
+]
+
+
+# -- the generic baseline ----------------------------------------------------------------
+
+def baseline_records(df: pl.DataFrame) -> pl.DataFrame:
+    """What a generic setup sees: the name as typed (lower case), the date as stored,
+    one identity-number column, sex and the commune code as written."""
+    uid = "unique_id" if "unique_id" in df.columns else "person_id"
+    return df.select(
+        unique_id=pl.col(uid),
+        full_name=pl.col("full_name").str.to_lowercase(),
+        birth_date=pl.col("birth_date").cast(pl.String),
+        id_number=pl.coalesce(pl.col("pid"), pl.col("cmnd")),
+        sex=pl.col("sex"),
+        commune_code=pl.col("commune_code"),
+    )
+
+
+def baseline_settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("full_name", [0.95, 0.88]),
+            cl.ExactMatch("birth_date"),
+            cl.ExactMatch("id_number"),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("commune_code"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("id_number"), block_on("birth_date"), block_on("full_name"),
+        ],
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        probability_two_random_records_match=1e-6,
+    )
+
+
+BASELINE_DETERMINISTIC_RULES = [block_on("id_number"), block_on("full_name", "birth_date")]
+BASELINE_EM_RULES = [block_on("birth_date"), block_on("full_name")]
+
+
+# -- backends --------------------------------------------------------------------------------
+
+def duckdb_api(*, threads: int = 2, memory_limit: str | None = "6GB", temp_directory: str | None = None):
+    """An in-memory DuckDB for Splink, limited to the machine we run on."""
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect()
+    con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if temp_directory:
+        con.execute(f"SET temp_directory = '{temp_directory}'")
+    con.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection=con)
+
+
+def _is_spark(db_api) -> bool:
+    return db_api.sql_dialect.sql_dialect_str == "spark"
+
+
+def register_frame(db_api, df: pl.DataFrame, name: str | None = None):
+    """Hand a Polars frame to the backend (Arrow for DuckDB, a Spark DataFrame for Spark)."""
+    table = df.to_arrow()
+    if _is_spark(db_api):
+        table = db_api.spark.createDataFrame(table)
+    return db_api.register(table, dataset_display_name=name) if name else db_api.register(table)
+
+
+def to_polars(sdf) -> pl.DataFrame:
+    """A SplinkDataFrame as a Polars frame (through Arrow, for DuckDB and Spark alike)."""
+    return pl.from_arrow(sdf.as_pyarrow_table())
+
+
+# -- the model as data --------------------------------------------------------------------
+
+@dataclass
+class MatchModel:
+    """A trained model: Splink's settings dict (m/u per level, λ) plus the term
+    frequencies of given and family names it was trained with, and the thresholds."""
+
+    settings: dict[str, Any]
+    tf_tables: dict[str, dict[str, float]] = field(default_factory=dict)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "tf_tables": self.tf_tables,
+            "thresholds": {"auto_merge": self.thresholds.auto_merge, "review": self.thresholds.review},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchModel:
+        return cls(settings=data["settings"], tf_tables=data.get("tf_tables", {}),
+                   thresholds=Thresholds(**data.get("thresholds", {})))
+
+    def settings_for(self, link_type: str) -> dict[str, Any]:
+        settings = dict(self.settings)
+        settings["link_type"] = link_type
+        return settings
+
+
+def tf_tables_of(records: pl.DataFrame, columns=TF_COLUMNS) -> dict[str, dict[str, float]]:
+    out = {}
+    for col in columns:
+        counts = records.select(pl.col(col)).drop_nulls().group_by(col).len()
+        total = counts["len"].sum() or 1
+        out[col] = dict(zip(counts[col].to_list(), (counts["len"] / total).to_list(), strict=True))
+    return out
+
+
+def _register_tf(linker: Linker, db_api, tf_tables: dict[str, dict[str, float]]) -> None:
+    for col, table in tf_tables.items():
+        frame = pl.DataFrame({col: list(table), f"tf_{col}": list(table.values())},
+                             schema={col: pl.String, f"tf_{col}": pl.Float64})
+        linker.table_management.register_term_frequency_lookup(register_frame(db_api, frame), col)
+
+
+# -- training -------------------------------------------------------------------------------
+
+def train(
+    records: pl.DataFrame,
+    *,
+    settings: SettingsCreator | None = None,
+    deterministic_rules=None,
+    em_rules=None,
+    db_api=None,
+    seed: int = 1,
+    u_max_pairs: float = 1e7,
+    recall: float = 0.8,
+    thresholds: Thresholds | None = None,
+) -> MatchModel:
+    """Estimate the model on prepared records: λ from deterministic rules, u by
+    random sampling, m by EM on blocks that leave each comparison free at least once."""
+    settings = settings or vietnamese_settings()
+    deterministic_rules = deterministic_rules or VI_DETERMINISTIC_RULES
+    em_rules = em_rules or VI_EM_RULES
+    db_api = db_api or duckdb_api()
+    linker = Linker(register_frame(db_api, records), settings)
+    linker.training.estimate_probability_two_random_records_match(deterministic_rules, recall=recall)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    for rule in em_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    model_settings = linker.misc.save_model_to_json()
+    tf_columns = [c for c in TF_COLUMNS if c in records.columns]
+    return MatchModel(settings=model_settings, tf_tables=tf_tables_of(records, tf_columns),
+                      thresholds=thresholds or Thresholds())
+
+
+# -- prediction -------------------------------------------------------------------------------
+
+def count_comparisons(linker_input, *, blocking_rules, link_type: str = "dedupe_only",
+                      sample: float = 0.05) -> list[dict[str, Any]]:
+    """Pairs each blocking rule adds (estimated on a ``sample`` of records), before predicting."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    records = count_comparisons_from_blocking_rules(
+        linker_input, blocking_rules=blocking_rules, link_type=link_type, record_sample_proportion=sample,
+    )
+    return [{"rule": r["blocking_rule"], "pairs": int(r["marginal_comparison_count"])} for r in records]
+
+
+@dataclass
+class Prediction:
+    pairs: pl.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight, gamma_*, bf_*
+    clusters: pl.DataFrame  # unique_id, cluster_id (at the review threshold)
+    blocking: list[dict[str, Any]] = field(default_factory=list)
+
+
+def linker_for(model: MatchModel, frames: list, db_api, *, link_type: str) -> Linker:
+    linker = Linker(frames if len(frames) > 1 else frames[0], model.settings_for(link_type))
+    if model.tf_tables:
+        _register_tf(linker, db_api, model.tf_tables)
+    return linker
+
+
+def predict(
+    records: pl.DataFrame,
+    model: MatchModel,
+    *,
+    other: pl.DataFrame | None = None,
+    db_api=None,
+    threshold: float | None = None,
+    max_pairs: float = 2e8,
+    cluster: bool = True,
+) -> Prediction:
+    """Score the pairs the blocking rules produce (within ``records``, or between
+    ``records`` and ``other`` when given) and cluster at the review threshold.
+
+    Raises MatchingError when the blocking rules would produce more than
+    ``max_pairs`` comparisons (checked on a sample before anything heavy runs).
+    """
+    db_api = db_api or duckdb_api()
+    link_type = "dedupe_only" if other is None else "link_only"
+    frames = [register_frame(db_api, records, "ban_ghi")]
+    if other is not None:
+        frames.append(register_frame(db_api, other, "csdl"))
+    rules = model.settings["blocking_rules_to_generate_predictions"]
+    blocking = count_comparisons(frames if other is not None else frames[0], blocking_rules=rules,
+                                 link_type=link_type, sample=0.05 if records.height > 200_000 else 1.0)
+    total = sum(b["pairs"] for b in blocking)
+    logger.info("blocking: %s (total ≈ %s pairs)", blocking, total)
+    if total > max_pairs:
+        raise MatchingError(f"Các quy tắc khóa tạo khoảng {total:,} cặp so sánh, vượt giới hạn {max_pairs:,.0f}.")
+    linker = linker_for(model, frames, db_api, link_type=link_type)
+    threshold = model.thresholds.review if threshold is None else threshold
+    df_predict = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    pairs = to_polars(df_predict)
+    clusters = pl.DataFrame()
+    if cluster:
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            df_predict, threshold_match_probability=model.thresholds.review
+        )
+        clusters = to_polars(clustered).select("unique_id", "cluster_id", *(
+            ["source_dataset"] if other is not None else []))
+    return Prediction(pairs=pairs, clusters=clusters, blocking=blocking)
+
+
+def score_candidates(record: dict[str, Any], candidates: list[dict[str, Any]], model: MatchModel, *,
+                     db_api=None) -> pl.DataFrame:
+    """Score one new person (raw fields, as for ``prepare_records``) against a
+    handful of candidate records (e.g. found by PostgreSQL indexes), with the
+    trained weights. Returns one row per candidate: its ``unique_id``,
+    ``match_probability``, ``match_weight`` and the evidence columns."""
+    from ansinh.matching.normalize import prepare_records
+
+    if not candidates:
+        return pl.DataFrame()
+    db_api = db_api or duckdb_api(threads=1, memory_limit=None)
+    left = prepare_records(pl.DataFrame([record]))
+    right = prepare_records(pl.DataFrame(candidates))
+    left, right = _with_tf(left, model), _with_tf(right, model)
+    linker = Linker(register_frame(db_api, right), model.settings_for("dedupe_only"))
+    scored = linker.inference.score_pairs(left.to_dicts(), right.to_dicts())
+    return to_polars(scored).sort("match_probability", descending=True)
+
+
+def _with_tf(df: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
+    for col, table in model.tf_tables.items():
+        floor = min(table.values()) if table else 1e-6
+        df = df.with_columns(
+            pl.col(col).replace_strict(table, default=floor, return_dtype=pl.Float64).alias(f"tf_{col}")
+        )
+    return df

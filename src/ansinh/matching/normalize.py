@@ -1,0 +1,254 @@
+"""Prepare person records for matching: one Polars pass, no Python loop per row.
+
+Input columns (any subset; missing ones become null):
+
+- ``unique_id`` or ``person_id``: the record key (required, one of the two);
+- ``full_name`` and/or ``family_name``, ``middle_name``, ``given_name``;
+- ``sex``: "M"/"F" (also "Nam"/"Nữ", "1"/"0" are understood);
+- ``birth_date`` (``pl.Date`` or text "dd/mm/yyyy", "mm/yyyy", "yyyy",
+  "yyyy-mm-dd") with optional ``birth_precision`` ("day"/"month"/"year");
+  or ``birth_year``;
+- ``pid`` (12 digits), ``cmnd`` (9 digits) or ``id_number`` (either; the
+  digit count decides). A number whose leading zero a spreadsheet dropped
+  (11 digits for a pid — every province code starts with 0 — or 8 for a CMND)
+  gets it back;
+- ``commune_code``: the commune the record was written in, old or new.
+
+Output: the columns the model compares (see ``MATCH_COLUMNS``). Names are NFC,
+single-spaced; ``*_f`` columns are folded the same way as
+:func:`ansinh.core.text.fold` (lower case, tones and marks removed, Đ/đ→d
+explicitly), ``full_name_tone`` is the lower-cased name with its tones, null
+when the record was typed without any (then tones cannot be compared).
+``commune_now`` is the current commune through the old→new mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+MATCH_COLUMNS = [
+    "unique_id",
+    "full_name",
+    "full_name_tone",
+    "full_name_f",
+    "family_f",
+    "middle_f",
+    "given_f",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_precision",
+    "birth_date_key",
+    "dm_key",
+    "pid",
+    "cmnd",
+    "pid_sex",
+    "pid_year",
+    "commune_code",
+    "commune_now",
+]
+
+_SEX_MAP = {
+    "m": "M", "nam": "M", "male": "M", "1": "M",
+    "f": "F", "nu": "F", "nữ": "F", "female": "F", "0": "F", "2": "F",
+}
+
+
+# -- text -------------------------------------------------------------------
+
+def nfc_clean(expr: pl.Expr) -> pl.Expr:
+    """NFC, whitespace runs folded to one space, stripped (``clean_name`` in Polars)."""
+    return expr.cast(pl.String).str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def fold_expr(expr: pl.Expr) -> pl.Expr:
+    """Polars twin of :func:`ansinh.core.text.fold` (the tests hold them equal)."""
+    return (
+        expr.cast(pl.String)
+        .str.normalize("NFD")
+        .str.replace_all("[Đð]", "D")
+        .str.replace_all("[đð]", "d")
+        .str.replace_all(r"[\x{0300}-\x{036f}]", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[^0-9a-z ]+", " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def _null_if_empty(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
+
+
+def _names(df: pl.DataFrame) -> pl.DataFrame:
+    cols = set(df.columns)
+    parts = [c for c in ("family_name", "middle_name", "given_name") if c in cols]
+    if "full_name" in cols:
+        full = nfc_clean(pl.col("full_name")).fill_null("")
+    else:
+        full = pl.concat_str([nfc_clean(pl.col(c)).fill_null("") for c in parts], separator=" ")
+        full = full.str.replace_all(r"\s+", " ").str.strip_chars()
+    df = df.with_columns(__full=full)
+    words = pl.col("__full").str.split(" ")
+    n = words.list.len()
+    split_family = pl.when(n >= 2).then(words.list.first()).otherwise(pl.lit(""))
+    split_given = words.list.last().fill_null("")
+    split_middle = pl.when(n >= 3).then(words.list.slice(1, n - 2).list.join(" ")).otherwise(pl.lit(""))
+    if len(parts) == 3:
+        # the parts as recorded, when they compose the full name; else split it
+        fam, mid, giv = (nfc_clean(pl.col(c)).fill_null("") for c in parts)
+        composed = pl.concat_str([fam, mid, giv], separator=" ").str.replace_all(r"\s+", " ").str.strip_chars()
+        use_parts = composed == pl.col("__full")
+        family = pl.when(use_parts).then(fam).otherwise(split_family)
+        middle = pl.when(use_parts).then(mid).otherwise(split_middle)
+        given = pl.when(use_parts).then(giv).otherwise(split_given)
+    else:
+        family, middle, given = split_family, split_middle, split_given
+    lower = pl.col("__full").str.to_lowercase()
+    folded = fold_expr(pl.col("__full"))
+    return df.with_columns(
+        full_name=_null_if_empty(pl.col("__full")),
+        full_name_f=_null_if_empty(folded),
+        # tones are comparable only when the record was typed with them
+        full_name_tone=pl.when(lower != folded).then(lower).otherwise(None),
+        family_f=_null_if_empty(fold_expr(family)),
+        middle_f=_null_if_empty(fold_expr(middle)),
+        given_f=_null_if_empty(fold_expr(given)),
+    ).drop("__full")
+
+
+# -- sex, birth date ----------------------------------------------------------
+
+def _sex(df: pl.DataFrame) -> pl.Expr:
+    if "sex" not in df.columns:
+        return pl.lit(None, dtype=pl.String).alias("sex")
+    key = fold_expr(pl.col("sex"))
+    folded_map = {k.replace("ữ", "u"): v for k, v in _SEX_MAP.items()}
+    return key.replace_strict(folded_map, default=None, return_dtype=pl.String).alias("sex")
+
+
+def _birth_from_text(col: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    text = col.cast(pl.String).str.strip_chars()
+    iso = text.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})-(?<d>\d{1,2})")
+    dmy = text.str.extract_groups(r"^(?:(?<d>\d{1,2})[/.\-])?(?<m>\d{1,2})[/.\-](?<y>\d{4})$")
+    year_only = text.str.extract(r"^(\d{4})$")
+    year = pl.coalesce(iso.struct.field("y"), dmy.struct.field("y"), year_only).cast(pl.Int32, strict=False)
+    month = pl.coalesce(iso.struct.field("m"), dmy.struct.field("m")).cast(pl.Int32, strict=False)
+    day = pl.coalesce(iso.struct.field("d"), dmy.struct.field("d")).cast(pl.Int32, strict=False)
+    return year, month, day
+
+
+def _birth(df: pl.DataFrame) -> pl.DataFrame:
+    cols = set(df.columns)
+    if "birth_date" in cols and df.schema["birth_date"] in (pl.Date, pl.Datetime):
+        d = pl.col("birth_date").cast(pl.Date)
+        year, month, day = d.dt.year().cast(pl.Int32), d.dt.month().cast(pl.Int32), d.dt.day().cast(pl.Int32)
+    elif "birth_date" in cols:
+        year, month, day = _birth_from_text(pl.col("birth_date"))
+    else:
+        year, month, day = pl.lit(None, pl.Int32), pl.lit(None, pl.Int32), pl.lit(None, pl.Int32)
+    if "birth_year" in cols:
+        year = pl.coalesce(year, pl.col("birth_year").cast(pl.Int32, strict=False))
+    precision = pl.col("birth_precision").cast(pl.String) if "birth_precision" in cols else pl.lit(None, pl.String)
+    df = df.with_columns(__y=year, __m=month, __d=day, __p=precision)
+    valid = pl.col("__y").is_between(1880, 2100)
+    month_ok = valid & pl.col("__m").is_between(1, 12) & (pl.col("__p").is_null() | (pl.col("__p") != "year"))
+    day_ok = month_ok & pl.col("__d").is_between(1, 31) & (pl.col("__p").is_null() | (pl.col("__p") == "day"))
+    df = df.with_columns(
+        birth_year=pl.when(valid).then(pl.col("__y")),
+        birth_month=pl.when(month_ok).then(pl.col("__m")),
+        birth_day=pl.when(day_ok).then(pl.col("__d")),
+    ).drop("__y", "__m", "__d", "__p")
+    by, bm, bd = pl.col("birth_year"), pl.col("birth_month"), pl.col("birth_day")
+    return df.with_columns(
+        birth_precision=pl.when(bd.is_not_null()).then(pl.lit("day"))
+        .when(bm.is_not_null()).then(pl.lit("month"))
+        .when(by.is_not_null()).then(pl.lit("year")),
+        birth_date_key=pl.when(bd.is_not_null()).then(
+            pl.format("{}-{}-{}", by, bm.cast(pl.String).str.zfill(2), bd.cast(pl.String).str.zfill(2))
+        ),
+        # year + the day and month sorted: the same key when day and month were swapped
+        dm_key=pl.when(bd.is_not_null()).then(
+            pl.format(
+                "{}:{}/{}", by,
+                pl.min_horizontal(bd, bm).cast(pl.String).str.zfill(2),
+                pl.max_horizontal(bd, bm).cast(pl.String).str.zfill(2),
+            )
+        ),
+    )
+
+
+# -- identity numbers -----------------------------------------------------------
+
+def _digits(df: pl.DataFrame, name: str) -> pl.Expr:
+    if name not in df.columns:
+        return pl.lit(None, pl.String)
+    return _null_if_empty(pl.col(name).cast(pl.String).str.replace_all(r"\D", ""))
+
+
+def _restore_zero(digits: pl.Expr) -> pl.Expr:
+    """Spreadsheets drop leading zeros: 11 digits is a pid, 8 a CMND, missing their 0."""
+    n = digits.str.len_chars()
+    return pl.when(n.is_in([8, 11])).then(pl.lit("0") + digits).otherwise(digits)
+
+
+def _identity(df: pl.DataFrame) -> pl.DataFrame:
+    numbers = [_restore_zero(_digits(df, c)) for c in ("pid", "cmnd", "id_number")]
+    by_len = {12: [], 9: []}
+    for num in numbers:
+        for length, bucket in by_len.items():
+            bucket.append(pl.when(num.str.len_chars() == length).then(num))
+    df = df.with_columns(pid=pl.coalesce(by_len[12]), cmnd=pl.coalesce(by_len[9]))
+    d4 = pl.col("pid").str.slice(3, 1).cast(pl.Int32, strict=False)
+    province = pl.col("pid").str.slice(0, 3).cast(pl.Int32, strict=False)
+    valid = province.is_between(1, 96) & (d4 <= 5)
+    return df.with_columns(
+        pid_sex=pl.when(valid).then(pl.when(d4 % 2 == 0).then(pl.lit("M")).otherwise(pl.lit("F"))),
+        pid_year=pl.when(valid).then(
+            1900 + (d4 // 2) * 100 + pl.col("pid").str.slice(4, 2).cast(pl.Int32, strict=False)
+        ).cast(pl.Int32),
+    )
+
+
+# -- communes -----------------------------------------------------------------
+
+def _commune(df: pl.DataFrame, commune_map: Mapping[str, str] | None) -> pl.DataFrame:
+    if "commune_code" not in df.columns:
+        return df.with_columns(commune_code=pl.lit(None, pl.String), commune_now=pl.lit(None, pl.String))
+    code = _null_if_empty(pl.col("commune_code").cast(pl.String).str.strip_chars())
+    df = df.with_columns(commune_code=code)
+    if commune_map:
+        now = pl.col("commune_code").replace_strict(dict(commune_map), default=pl.col("commune_code"),
+                                                     return_dtype=pl.String)
+    else:
+        now = pl.col("commune_code")
+    return df.with_columns(commune_now=now)
+
+
+# -- entry point ----------------------------------------------------------------
+
+def prepare_records(
+    df: pl.DataFrame,
+    *,
+    commune_map: Mapping[str, str] | None = None,
+    keep: list[str] | None = None,
+) -> pl.DataFrame:
+    """The frame the model compares: ``MATCH_COLUMNS`` plus the ``keep`` columns.
+
+    ``commune_map`` maps a pre-2025 commune code to the current one; codes not
+    in it are taken as current.
+    """
+    if "unique_id" not in df.columns:
+        if "person_id" not in df.columns:
+            raise ValueError("Cần cột unique_id hoặc person_id để ghép bản ghi.")
+        df = df.with_columns(unique_id=pl.col("person_id"))
+    keep = [c for c in (keep or []) if c in df.columns and c not in MATCH_COLUMNS]
+    out = _names(df)
+    out = out.with_columns(_sex(out))
+    out = _birth(out)
+    out = _identity(out)
+    out = _commune(out, commune_map)
+    return out.select(MATCH_COLUMNS + keep)

@@ -1,0 +1,127 @@
+"""Set-based writes of many households and people: COPY on PostgreSQL, executemany on SQLite.
+
+Frames carry their own local ids (``household_id``, ``person_id``); this module
+allocates database ids in one block under a table lock, so the frames can
+reference each other (a household's head, a person's household) before anything
+is written. Everything happens in the caller's transaction: an interrupted load
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import connection
+from django.utils import timezone
+
+from ansinh.registry.models import Household, Membership, Person
+
+CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    households: int
+    persons: int
+    memberships: int
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def _reserve_ids(model, count: int) -> int:
+    """Return the first id of a block of ``count`` fresh ids (table locked on PostgreSQL)."""
+    table = _table(model)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        start = cursor.fetchone()[0] + 1
+        if connection.vendor == "postgresql" and count:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start + count - 1])
+    return start
+
+
+def _write(model, frame: pl.DataFrame, progress: Callable[[int], None] | None = None) -> None:
+    if frame.is_empty():
+        return
+    table, columns = _table(model), frame.columns
+    column_sql = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        for offset in range(0, frame.height, CHUNK_ROWS):
+            chunk = frame.slice(offset, CHUNK_ROWS)
+            if connection.vendor == "postgresql":
+                buffer = io.BytesIO()
+                chunk.write_csv(buffer, include_header=False, null_value="\\N", datetime_format="%Y-%m-%dT%H:%M:%S%.f%z")
+                sql = f"COPY {table} ({column_sql}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+                with cursor.cursor.copy(sql) as copy:
+                    copy.write(buffer.getvalue())
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})", chunk.rows())
+            if progress:
+                progress(min(offset + CHUNK_ROWS, frame.height))
+
+
+def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
+                         progress: Callable[[str, int, int], None] | None = None) -> BulkResult:
+    """Write households, persons and their current memberships.
+
+    households: household_id, code, commune_id, recorded_commune_id, village, address_detail, is_urban,
+                head_person_id (a person_id of ``persons``)
+    persons: person_id, household_id, relationship, full_name, search_key, sex, birth_date, birth_precision,
+             ethnicity_code, pid, cmnd, social_insurance_no, phone, death_date, commune_id, joined_date,
+             left_date (optional)
+    """
+    now = timezone.now()
+    household_start = _reserve_ids(Household, households.height)
+    person_start = _reserve_ids(Person, persons.height)
+    membership_start = _reserve_ids(Membership, persons.height)
+
+    hh_map = households.select(
+        pl.col("household_id"), (pl.int_range(pl.len()) + household_start).alias("db_household_id"))
+    p_map = persons.select(pl.col("person_id"), (pl.int_range(pl.len()) + person_start).alias("db_person_id"))
+
+    hh = (
+        households.join(hh_map, on="household_id", how="left")
+        .join(p_map.rename({"person_id": "head_person_id", "db_person_id": "head_id"}), on="head_person_id",
+              how="left")
+        .select(
+            pl.col("db_household_id").alias("id"), "code", "commune_id", "recorded_commune_id",
+            pl.col("village").fill_null(""), pl.col("address_detail").fill_null(""), "is_urban", "head_id",
+            pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+        )
+    )
+    if "left_date" not in persons.columns:
+        persons = persons.with_columns(pl.lit(None, dtype=pl.Date).alias("left_date"))
+    joined = persons.join(p_map, on="person_id", how="left").join(hh_map, on="household_id", how="left")
+    ps = joined.select(
+        pl.col("db_person_id").alias("id"), "full_name", "search_key", "sex", "birth_date", "birth_precision",
+        "ethnicity_code", "pid", "cmnd", "social_insurance_no", pl.col("phone").fill_null(""), "death_date",
+        "commune_id",
+        pl.when(pl.col("left_date").is_null()).then(pl.col("db_household_id")).otherwise(None).alias("household_id"),
+        pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+    )
+    ms = joined.select(
+        (pl.int_range(pl.len()) + membership_start).alias("id"),
+        pl.col("db_household_id").alias("household_id"), pl.col("db_person_id").alias("person_id"),
+        "relationship", "joined_date", "left_date",
+        pl.when(pl.col("left_date").is_not_null() & pl.col("death_date").is_not_null())
+        .then(pl.lit("Đã mất")).otherwise(pl.lit("")).alias("left_reason"),
+    )
+    total = hh.height + ps.height + ms.height
+
+    def step(label: str, base: int):
+        def report(rows: int) -> None:
+            if progress:
+                progress(label, base + rows, total)
+        return report
+
+    _write(Household, hh, step("households", 0))
+    _write(Person, ps, step("persons", hh.height))
+    _write(Membership, ms, step("memberships", hh.height + ps.height))
+    return BulkResult(households=hh.height, persons=ps.height, memberships=ms.height)

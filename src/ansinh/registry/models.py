@@ -1,0 +1,200 @@
+"""The social registry: households, people, memberships, identity numbers, imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ansinh.core.models import TimeStampedModel
+from ansinh.registry.ethnicities import ETHNICITY_CHOICES
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Ngày/tháng/năm")
+    MONTH = "month", _("Tháng/năm")
+    YEAR = "year", _("Chỉ năm sinh")
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("Chủ hộ")
+    SPOUSE = "spouse", _("Vợ/chồng")
+    CHILD = "child", _("Con")
+    PARENT = "parent", _("Bố/mẹ")
+    GRANDCHILD = "grandchild", _("Cháu")
+    SIBLING = "sibling", _("Anh/chị/em")
+    DAUGHTER_IN_LAW = "daughter_in_law", _("Con dâu/con rể")
+    OTHER = "other", _("Khác")
+
+
+class Household(TimeStampedModel):
+    code = models.CharField(_("mã hộ"), max_length=32, unique=True)
+    commune = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("xã/phường hiện nay"), on_delete=models.PROTECT, related_name="households"
+    )
+    recorded_commune = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("xã/phường khi đăng ký"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("Đơn vị hành chính tại thời điểm đăng ký; có thể là đơn vị trước sắp xếp 2025."),
+    )
+    village = models.CharField(_("thôn/xóm/tổ dân phố"), max_length=120, blank=True)
+    address_detail = models.CharField(_("địa chỉ chi tiết"), max_length=255, blank=True)
+    is_urban = models.BooleanField(_("khu vực thành thị"), default=False)
+    head = models.ForeignKey(
+        "registry.Person", verbose_name=_("chủ hộ"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="headed_households",
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        indexes = [models.Index(fields=["commune", "code"], name="household_commune_code_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(TimeStampedModel):
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    search_key = models.CharField(max_length=120, editable=False)  # fold(full_name)
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("ngày sinh"))
+    birth_precision = models.CharField(
+        _("độ chính xác ngày sinh"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ethnicity_code = models.CharField(_("dân tộc"), max_length=2, choices=ETHNICITY_CHOICES, default="01")
+    pid = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True)
+    cmnd = models.CharField(_("số CMND (cũ)"), max_length=9, null=True, blank=True)
+    social_insurance_no = models.CharField(_("mã số BHXH"), max_length=10, null=True, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
+    death_date = models.DateField(_("ngày mất"), null=True, blank=True)
+    commune = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="persons"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("hộ hiện tại"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="current_persons",
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "search_key"])
+
+    class Meta:
+        verbose_name = _("nhân khẩu")
+        verbose_name_plural = _("nhân khẩu")
+        constraints = [
+            models.UniqueConstraint(fields=["pid"], condition=Q(pid__isnull=False), name="person_pid_uniq"),
+            models.UniqueConstraint(fields=["cmnd"], condition=Q(cmnd__isnull=False), name="person_cmnd_uniq"),
+            models.UniqueConstraint(
+                fields=["social_insurance_no"], condition=Q(social_insurance_no__isnull=False),
+                name="person_bhxh_uniq",
+            ),
+            models.CheckConstraint(condition=Q(pid__regex=r"^[0-9]{12}$") | Q(pid__isnull=True), name="person_pid_12"),
+            models.CheckConstraint(condition=Q(cmnd__regex=r"^[0-9]{9}$") | Q(cmnd__isnull=True), name="person_cmnd_9"),
+            models.CheckConstraint(
+                condition=Q(death_date__isnull=True) | Q(death_date__gte=models.F("birth_date")),
+                name="person_death_after_birth",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["search_key"], name="person_search_key_idx"),
+            models.Index(fields=["commune", "search_key"], name="person_commune_key_idx"),
+            models.Index(fields=["birth_date"], name="person_birth_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def birth_display(self) -> str:
+        if self.birth_precision == DatePrecision.YEAR:
+            return f"{self.birth_date:%Y}"
+        if self.birth_precision == DatePrecision.MONTH:
+            return f"{self.birth_date:%m/%Y}"
+        return f"{self.birth_date:%d/%m/%Y}"
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def is_dead(self) -> bool:
+        return self.death_date is not None
+
+
+class Membership(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    relationship = models.CharField(_("quan hệ với chủ hộ"), max_length=20, choices=Relationship.choices)
+    joined_date = models.DateField(_("ngày vào hộ"), null=True, blank=True)
+    left_date = models.DateField(_("ngày rời hộ"), null=True, blank=True)
+    left_reason = models.CharField(_("lý do rời hộ"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("thành viên hộ")
+        verbose_name_plural = _("thành viên hộ")
+        constraints = [
+            # A person is a current member of at most one household.
+            models.UniqueConstraint(fields=["person"], condition=Q(left_date__isnull=True),
+                                    name="membership_one_current_household"),
+            models.CheckConstraint(
+                condition=Q(left_date__isnull=True) | Q(joined_date__isnull=True) | Q(left_date__gte=models.F("joined_date")),
+                name="membership_left_after_joined",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "left_date"], name="membership_household_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.household}"
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Đang kiểm tra")
+    VALIDATED = "validated", _("Đã kiểm tra")
+    QUEUED = "queued", _("Chờ ghi")
+    COMMITTING = "committing", _("Đang ghi")
+    COMMITTED = "committed", _("Đã ghi vào CSDL")
+    FAILED = "failed", _("Không đọc được tệp")
+    CANCELLED = "cancelled", _("Đã huỷ")
+
+
+class RegistryImport(TimeStampedModel):
+    """One uploaded file: its checks, its summary, and (once committed) what it wrote."""
+
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    stored_path = models.CharField(max_length=500)
+    error_report_path = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.VALIDATING)
+    valid_only = models.BooleanField(_("chỉ ghi các dòng hợp lệ"), default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    households_created = models.PositiveIntegerField(default=0)
+    persons_created = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    message = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("các lần nhập dữ liệu")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="registryimport_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

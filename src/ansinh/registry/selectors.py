@@ -1,0 +1,189 @@
+"""Reads of the registry, always scoped to the user's area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from ansinh.accounts.models import User
+from ansinh.accounts.permissions import can_read_registry, scope_to_area
+from ansinh.core.identity import digits_only
+from ansinh.core.text import fold
+from ansinh.registry.models import DatePrecision, Household, Membership, Person
+
+AGE_BANDS = {
+    "0-5": (0, 5), "6-15": (6, 15), "16-59": (16, 59), "60-79": (60, 79), "80+": (80, 200),
+}
+STATUSES = {
+    "alive": Q(death_date__isnull=True),
+    "dead": Q(death_date__isnull=False),
+    "no_id": Q(pid__isnull=True, cmnd__isnull=True),
+    "cmnd_only": Q(pid__isnull=True, cmnd__isnull=False),
+    "year_only": Q(birth_precision=DatePrecision.YEAR),
+}
+
+
+def _readable(qs: QuerySet, user: User) -> QuerySet:
+    if not can_read_registry(user):
+        return qs.none()
+    return scope_to_area(qs, user)
+
+
+def persons_for_user(*, user: User, query: str = "", commune_id: int | None = None, sex: str = "",
+                     age_band: str = "", status: str = "", today: dt.date | None = None) -> QuerySet[Person]:
+    qs = _readable(Person.objects.all(), user)
+    query = (query or "").strip()
+    if query:
+        digits = digits_only(query)
+        if digits and len(digits) >= 6 and len(digits) == len(query.replace(" ", "")):
+            qs = qs.filter(Q(pid__startswith=digits) | Q(cmnd__startswith=digits)
+                           | Q(social_insurance_no__startswith=digits))
+        elif _looks_like_household_code(query):
+            qs = qs.filter(household__code__iexact=query.strip())
+        else:
+            key = fold(query)
+            if key:
+                qs = qs.filter(search_key__contains=key)
+    if commune_id:
+        qs = qs.filter(commune_id=commune_id)
+    if sex:
+        qs = qs.filter(sex=sex)
+    if age_band in AGE_BANDS:
+        low, high = AGE_BANDS[age_band]
+        today = today or dt.date.today()
+        qs = qs.filter(birth_date__lte=_years_before(today, low),
+                       birth_date__gt=_years_before(today, high + 1))
+    if status in STATUSES:
+        qs = qs.filter(STATUSES[status])
+    return qs.select_related("commune", "household").order_by("search_key", "id")
+
+
+def _looks_like_household_code(query: str) -> bool:
+    q = query.strip().upper()
+    return q.startswith("HT") and any(ch.isdigit() for ch in q) and " " not in q
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def person_get_for_user(*, user: User, pk: int) -> Person:
+    try:
+        return _readable(Person.objects.select_related("commune", "household"), user).get(pk=pk)
+    except Person.DoesNotExist as err:
+        raise Http404("Không tìm thấy nhân khẩu trong địa bàn của bạn.") from err
+
+
+def households_for_user(*, user: User, query: str = "", commune_id: int | None = None) -> QuerySet[Household]:
+    qs = _readable(Household.objects.all(), user)
+    if query:
+        qs = qs.filter(Q(code__iexact=query.strip()) | Q(head__search_key__contains=fold(query)))
+    if commune_id:
+        qs = qs.filter(commune_id=commune_id)
+    return qs.select_related("commune", "head").order_by("code")
+
+
+def household_get_for_user(*, user: User, pk: int) -> Household:
+    try:
+        return _readable(Household.objects.select_related("commune", "recorded_commune", "head"), user).get(pk=pk)
+    except Household.DoesNotExist as err:
+        raise Http404("Không tìm thấy hộ trong địa bàn của bạn.") from err
+
+
+def household_members(*, household: Household, include_past: bool = True) -> QuerySet[Membership]:
+    qs = household.memberships.select_related("person")
+    if not include_past:
+        qs = qs.filter(left_date__isnull=True)
+    return qs.order_by("left_date", "joined_date", "person__birth_date", "id")
+
+
+def person_identity_holder(*, field: str, value: str, exclude_pk: int | None = None) -> Person | None:
+    """Whoever already holds this identity number, anywhere (not scoped: uniqueness is province-wide)."""
+    qs = Person.objects.filter(**{field: value}).select_related("commune")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    who: str
+    what: str
+    changes: list[tuple[str, str, str]]  # (field label, old, new)
+
+
+def record_history(*, obj) -> list[HistoryEntry]:
+    """Who changed what on a person or household, newest first, with old → new values."""
+    entries: list[HistoryEntry] = []
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        who = str(newer.history_user) if newer.history_user else "Hệ thống"
+        if older is None:
+            what = "Tạo mới" if newer.history_type == "+" else "Sửa (bản trước được nạp hàng loạt, không có lịch sử)"
+            entries.append(HistoryEntry(newer.history_date, who, what, []))
+            continue
+        delta = newer.diff_against(older)
+        changes = []
+        for change in delta.changes:
+            field = obj._meta.get_field(change.field)
+            changes.append((str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
+        if changes:
+            entries.append(HistoryEntry(newer.history_date, who, newer.history_change_reason or "Sửa", changes))
+    return entries
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if field.is_relation:
+        model = field.related_model
+        obj = model.objects.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    return str(value)
+
+
+def registry_overview(*, user: User, today: dt.date | None = None) -> dict:
+    """Counts for the home page: by commune, by sex and age band, and data quality."""
+    today = today or dt.date.today()
+    persons = _readable(Person.objects.all(), user).filter(death_date__isnull=True)
+    households = _readable(Household.objects.all(), user)
+    bands = {
+        name: Count("id", filter=Q(birth_date__lte=_years_before(today, low),
+                                   birth_date__gt=_years_before(today, high + 1)))
+        for name, (low, high) in AGE_BANDS.items()
+    }
+    totals = persons.aggregate(
+        total=Count("id"),
+        male=Count("id", filter=Q(sex="M")),
+        female=Count("id", filter=Q(sex="F")),
+        no_id=Count("id", filter=STATUSES["no_id"]),
+        cmnd_only=Count("id", filter=STATUSES["cmnd_only"]),
+        year_only=Count("id", filter=STATUSES["year_only"]),
+        **{f"band_{k.replace('-', '_').replace('+', 'plus')}": v for k, v in bands.items()},
+    )
+    by_commune_persons = dict(persons.values_list("commune_id").annotate(n=Count("id")).order_by())
+    by_commune_households = households.values("commune_id", "commune__name").annotate(n=Count("id")).order_by(
+        "commune__name")
+    communes = [
+        {"id": row["commune_id"], "name": row["commune__name"], "households": row["n"],
+         "persons": by_commune_persons.get(row["commune_id"], 0)}
+        for row in by_commune_households
+    ]
+    return {
+        "households": sum(c["households"] for c in communes),
+        "totals": totals,
+        "age_bands": [(name, totals[f"band_{name.replace('-', '_').replace('+', 'plus')}"]) for name in AGE_BANDS],
+        "communes": communes,
+        "deaths": _readable(Person.objects.all(), user).filter(death_date__isnull=False).count(),
+    }

@@ -1,0 +1,254 @@
+"""Thin views: bind input, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ansinh.accounts.permissions import area_commune_ids, can_edit_registry, can_read_registry, can_see_identity, mask_identity
+from ansinh.core.errors import DomainError
+from ansinh.geo.models import AdminUnit, Structure
+from ansinh.registry import selectors, services
+from ansinh.registry.forms import (
+    ChangeHeadForm,
+    DeathForm,
+    HouseholdForm,
+    MemberForm,
+    MoveForm,
+    PersonForm,
+    RemoveMemberForm,
+)
+from ansinh.registry.models import Membership, Person, Sex
+
+PAGE_SIZE = 50
+
+
+def _area_communes(user):
+    """Today's communes inside the user's area, for filters and address choices."""
+    communes = AdminUnit.objects.filter(level="commune", structure=Structure.CURRENT).order_by("name")
+    if user.area_id is None:
+        return communes.none()
+    if user.area.level == "province":
+        return communes.filter(province_code=user.area.province_code)
+    return communes.filter(pk__in=area_commune_ids(user))
+
+
+def _bind_error(form, err: DomainError) -> None:
+    if err.field and err.field in form.fields:
+        form.add_error(err.field, err.message)
+    elif err.field == "birth_date" and "birth" in form.fields:
+        form.add_error("birth", err.message)
+    else:
+        form.add_error(None, err.message)
+
+
+def _require_reader(user) -> None:
+    if not can_read_registry(user):
+        raise HttpForbidden("Vai trò của bạn không xem được cơ sở dữ liệu hộ, nhân khẩu.")
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request.user)
+    params = request.GET
+    commune_id = params.get("commune") or None
+    persons = selectors.persons_for_user(
+        user=request.user, query=params.get("q", ""), commune_id=int(commune_id) if (commune_id or "").isdigit() else None,
+        sex=params.get("sex", ""), age_band=params.get("age", ""), status=params.get("status", ""),
+    )
+    page = max(int(params.get("page", "1")) if params.get("page", "1").isdigit() else 1, 1)
+    rows = list(persons[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    show_id = can_see_identity(request.user)
+    context = {
+        "rows": [(p, p.pid if show_id else mask_identity(p.pid), p.cmnd if show_id else mask_identity(p.cmnd))
+                 for p in rows[:PAGE_SIZE]],
+        "has_next": len(rows) > PAGE_SIZE, "page": page, "params": params,
+        "communes": _area_communes(request.user), "sexes": Sex.choices, "age_bands": selectors.AGE_BANDS,
+        "statuses": [("alive", "Còn sống"), ("dead", "Đã mất"), ("no_id", "Chưa có giấy tờ"),
+                     ("cmnd_only", "Chỉ có CMND"), ("year_only", "Chỉ có năm sinh")],
+        "query_string": params.urlencode().replace(f"page={page}", "").strip("&"),
+    }
+    template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request.user)
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    show_id = can_see_identity(request.user)
+    return render(request, "registry/person_detail.html", {
+        "person": person,
+        "pid": person.pid if show_id else mask_identity(person.pid),
+        "cmnd": person.cmnd if show_id else mask_identity(person.cmnd),
+        "bhxh": person.social_insurance_no if show_id else mask_identity(person.social_insurance_no),
+        "memberships": person.memberships.select_related("household").order_by("-joined_date"),
+        "history": selectors.record_history(obj=person),
+        "can_edit": can_edit_registry(request.user),
+        "death_form": DeathForm(),
+    })
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    if not can_edit_registry(request.user):
+        raise HttpForbidden
+    initial = {"full_name": person.full_name, "sex": person.sex, "birth": person.birth_display,
+               "ethnicity_code": person.ethnicity_code, "pid": person.pid, "cmnd": person.cmnd,
+               "social_insurance_no": person.social_insurance_no, "phone": person.phone}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.person_data())
+        except DomainError as err:
+            _bind_error(form, err)
+        else:
+            messages.success(request, f"Đã lưu thông tin {person.full_name}.")
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def person_death(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    form = DeathForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_record_death(actor=request.user, person=person, death_date=form.cleaned_data["death"].date)
+            messages.success(request, f"Đã ghi nhận {person.full_name} mất.")
+        except DomainError as err:
+            messages.error(request, err.message)
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("registry:person_detail", pk=person.pk)
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request.user)
+    page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+    households = selectors.households_for_user(user=request.user, query=request.GET.get("q", ""),
+                                               commune_id=request.GET.get("commune") or None)
+    rows = list(households[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    return render(request, "registry/household_list.html", {
+        "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page, "params": request.GET,
+        "communes": _area_communes(request.user), "can_edit": can_edit_registry(request.user),
+    })
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request.user)
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    return _household_page(request, household)
+
+
+def _household_page(request, household, *, member_form=None, move_form=None, status=200):
+    show_id = can_see_identity(request.user)
+    members = [(m, m.person.pid if show_id else mask_identity(m.person.pid))
+               for m in selectors.household_members(household=household)]
+    return render(request, "registry/household_detail.html", {
+        "household": household, "members": members,
+        "current_members": [m for m, _ in members if m.left_date is None],
+        "history": selectors.record_history(obj=household),
+        "can_edit": can_edit_registry(request.user),
+        "member_form": member_form or MemberForm(),
+        "move_form": move_form or MoveForm(communes=_area_communes(request.user),
+                                           initial={"commune": household.commune_id, "village": household.village}),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            person = services.household_add_member(
+                actor=request.user, household=household, relationship=form.cleaned_data["relationship"],
+                joined_date=form.cleaned_data["joined"].date if form.cleaned_data["joined"] else None,
+                **form.person_data(),
+            )
+        except DomainError as err:
+            _bind_error(form, err)
+        else:
+            messages.success(request, f"Đã thêm {person.full_name} vào hộ.")
+            return redirect("registry:household_detail", pk=household.pk)
+    return _household_page(request, household, member_form=form, status=422)
+
+
+@login_required
+@require_POST
+def household_remove_member(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    form = RemoveMemberForm(request.POST)
+    if form.is_valid():
+        membership = get_object_or_404(Membership, pk=form.cleaned_data["membership_id"], household=household)
+        try:
+            services.household_remove_member(actor=request.user, membership=membership,
+                                             left_date=form.cleaned_data["left"].date,
+                                             reason=form.cleaned_data["reason"])
+            messages.success(request, f"{membership.person.full_name} đã rời hộ.")
+        except DomainError as err:
+            messages.error(request, err.message)
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def household_change_head(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    form = ChangeHeadForm(request.POST)
+    if form.is_valid():
+        person = get_object_or_404(Person, pk=form.cleaned_data["person_id"], household=household)
+        try:
+            services.household_change_head(actor=request.user, household=household, new_head=person)
+            messages.success(request, f"Chủ hộ mới: {person.full_name}.")
+        except DomainError as err:
+            messages.error(request, err.message)
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def household_move(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    form = MoveForm(request.POST, communes=_area_communes(request.user))
+    if form.is_valid():
+        try:
+            services.household_move(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as err:
+            _bind_error(form, err)
+        else:
+            messages.success(request, "Đã chuyển địa chỉ của hộ.")
+            return redirect("registry:household_detail", pk=household.pk)
+    return _household_page(request, household, move_form=form, status=422)
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    if not can_edit_registry(request.user):
+        raise HttpForbidden
+    form = HouseholdForm(request.POST or None, communes=_area_communes(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_create(
+                actor=request.user, commune=data["commune"], village=data["village"],
+                address_detail=data["address_detail"], head=form.person_data(),
+            )
+        except DomainError as err:
+            _bind_error(form, err)
+        else:
+            messages.success(request, f"Đã đăng ký hộ {household.code}.")
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/household_form.html", {"form": form})

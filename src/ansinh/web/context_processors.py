@@ -1,0 +1,16 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from ansinh.accounts.permissions import can_import, can_read_registry
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("Tổng quan", reverse("web:home"))]
+    if can_read_registry(user):
+        items += [("Nhân khẩu", reverse("registry:person_list")), ("Hộ gia đình", reverse("registry:household_list"))]
+    if can_import(user):
+        pass  # import link added with the import views
+    return {"nav_items": items}

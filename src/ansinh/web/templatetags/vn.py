@@ -1,0 +1,13 @@
+from django import template
+
+from ansinh.core.formatting import vn_billions, vn_money, vn_number, vn_percent
+
+register = template.Library()
+register.filter("vn_number", vn_number)
+register.filter("vn_money", vn_money)
+register.filter("vn_billions", vn_billions)
+
+
+@register.simple_tag
+def percent(numerator, denominator, decimals=2):
+    return vn_percent(numerator, denominator, decimals)
