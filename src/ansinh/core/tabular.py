@@ -777,7 +777,7 @@ def parse_columns(raw: RawTable, schema: Schema, *, today: dt.date | None = None
     src = raw.frame
     exprs: list[pl.Expr] = [pl.col(ROW)]
     series: list[pl.Series] = []
-    error_cols: list[str] = []
+    error_cols: list[tuple[int, str]] = []  # (column position in the file, column): messages read left to right
     for f in schema.fields:
         header = raw.recognised.get(f.name)
         if header is None:
@@ -786,10 +786,14 @@ def parse_columns(raw: RawTable, schema: Schema, *, today: dt.date | None = None
                 exprs.append(pl.lit(None, dtype=pl.Utf8).alias(f"{f.name}_precision"))
             if f.required:
                 exprs.append(pl.lit(f"Thiếu cột «{f.header}».").alias(f"{f.name}__missing"))
-                error_cols.append(f"{f.name}__missing")
+                error_cols.append((-1, f"{f.name}__missing"))
             continue
+        position = raw.headers.index(header)
         raw_col = pl.col(header).str.strip_chars()
         raw_col = pl.when(raw_col != "").then(raw_col)
+        if f.required:
+            exprs.append(_err(raw_col.is_null(), header, "không được để trống.").alias(f"{f.name}__req"))
+            error_cols.append((position, f"{f.name}__req"))
         if f.kind in _EXPR_PARSERS:
             exprs.extend(_EXPR_PARSERS[f.kind](raw_col, f, header))
         elif f.kind in ("identity", "phone"):
@@ -803,16 +807,14 @@ def parse_columns(raw: RawTable, schema: Schema, *, today: dt.date | None = None
             else:
                 series.extend(_SERIES_PARSERS[f.kind](s, f, header))
         if f.kind != "text":
-            error_cols.append(f"{f.name}__err")
-        if f.required:
-            exprs.append(_err(raw_col.is_null(), header, "không được để trống.").alias(f"{f.name}__req"))
-            error_cols.append(f"{f.name}__req")
+            error_cols.append((position, f"{f.name}__err"))
     out = src.select(exprs).with_columns(series)
-    ordered = [f"{f.name}__req" for f in schema.fields] + error_cols
-    ordered = [c for c in dict.fromkeys(ordered) if c in out.columns]
-    errors = pl.concat_list(pl.col(c) for c in ordered).list.drop_nulls() if ordered else pl.lit([], dtype=pl.List(pl.Utf8))
-    out = out.with_columns(errors.alias(ERRORS)).drop(ordered)
-    return out
+    ordered = [c for _, c in sorted(error_cols, key=lambda pc: pc[0])]
+    if ordered:
+        errors = pl.concat_list(pl.col(c) for c in ordered).list.drop_nulls()
+    else:
+        errors = pl.lit([], dtype=pl.List(pl.Utf8))
+    return out.with_columns(errors.alias(ERRORS)).drop(ordered)
 
 
 def has_errors() -> pl.Expr:
