@@ -103,17 +103,17 @@ def _t(roles: str, weight: float, head_age: tuple[float, float, float], head_mal
     return _Template(tuple(roles.split()), weight, head_age, head_male)
 
 
-_THREE_GEN_HEAD = (46.0, 58.0, 80.0)
+_THREE_GEN_HEAD = (46.0, 56.0, 78.0)
 _FOUR_GEN_HEAD = (50.0, 58.0, 66.0)
 
 _TEMPLATES: dict[int, tuple[_Template, ...]] = {
     1: (
-        _t("", 0.45, (60, 74, 98), 0.3),  # elderly, mostly widows
-        _t("", 0.55, (19, 38, 64), 0.6),
+        _t("", 0.40, (60, 74, 98), 0.3),  # elderly, mostly widows
+        _t("", 0.60, (19, 38, 64), 0.6),
     ),
     2: (
-        _t("S", 0.28, (55, 63, 92), 0.9),  # elderly couple, children gone
-        _t("S", 0.16, (42, 52, 62), 0.9),
+        _t("S", 0.24, (55, 63, 92), 0.9),  # elderly couple, children gone
+        _t("S", 0.20, (42, 52, 62), 0.9),
         _t("S", 0.13, (20, 27, 40), 0.9),
         _t("C", 0.25, (35, 55, 80), 0.25),
         _t("GG", 0.10, (55, 65, 80), 0.4),  # grandparent raising a grandchild
@@ -121,7 +121,7 @@ _TEMPLATES: dict[int, tuple[_Template, ...]] = {
         _t("O", 0.04, (30, 55, 85), 0.5),
     ),
     3: (
-        _t("S C", 0.58, (22, 34, 62), 0.88),
+        _t("S C", 0.58, (22, 30, 62), 0.88),
         _t("C C", 0.12, (30, 45, 70), 0.2),
         _t("S GG", 0.10, (52, 62, 78), 0.92),
         _t("S P", 0.05, (25, 40, 60), 0.9),
@@ -261,9 +261,9 @@ class _HouseholdBuilder:
         return slots
 
     def _child_age(self, mother_age: np.ndarray, max_age: float) -> np.ndarray:
-        low = np.maximum(19.0, mother_age - max_age)
-        high = np.maximum(np.minimum(42.0, mother_age), low)
-        gap = low + (high - low) * self.rng.beta(1.8, 4.0, self.n)  # fertility peaks in the late 20s
+        low = np.maximum(19.0, np.minimum(mother_age - max_age, 40.0))
+        high = np.maximum(np.minimum(43.0, mother_age), low)
+        gap = low + (high - low) * self.rng.beta(2.0, 3.5, self.n)  # fertility peaks in the late 20s
         return np.maximum(mother_age - gap, 0.02)
 
     def _member(self, role: str, k: int, head: _Slot, mother_age, daughter: _Slot | None) -> _Slot:
