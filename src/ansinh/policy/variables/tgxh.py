@@ -93,6 +93,8 @@ class tgxh_coefficient(Variable):
 
     def formula(person, period, parameters):
         category = person("tgxh_category", period)
+        if np.all(category == TgxhCategory.none):
+            return np.zeros(person.count, dtype=np.float32)
         age = person("age", period)
         limits = parameters(period.start).tgxh.age_limits
         coefficient = np.zeros(person.count, dtype=np.float32)
