@@ -243,11 +243,15 @@ class _HouseholdBuilder:
             spouse = _Slot("S", sp_age, ~head_male, np.where(head_male, self.own[:, 1], self.line))
         mother_age = head_age if spouse is None else np.where(head_male, spouse.age, head_age)
         son = daughter = None
-        if "SON" in t.roles:
-            son_age = np.clip(mother_age - self._u(21, 35), 20, None)
+        has_son = "SON" in t.roles
+        kids = iter(self._siblings(mother_age, t.roles.count("C") + has_son, 35.0, 20.0 * has_son).T)
+        grandkids = iter(())
+        if has_son:
+            son_age = next(kids)
             son = _Slot("SON", son_age, np.ones(n, bool), self.line)
             d_age = np.clip(son_age - rng.normal(2.5, 2.5, n), 18, son_age + 5)
             daughter = _Slot("D", d_age, np.zeros(n, bool), self.own[:, t.roles.index("D") + 1])
+            grandkids = iter(self._siblings(d_age, t.roles.count("G"), 25.0).T)
         for k, role in enumerate(t.roles, start=1):
             if role == "S":
                 slots.append(spouse)
@@ -256,23 +260,39 @@ class _HouseholdBuilder:
             elif role == "D":
                 slots.append(daughter)
             else:
-                slots.append(self._member(role, k, head, mother_age, daughter))
+                born = next(kids) if role == "C" else next(grandkids) if role == "G" else None
+                slots.append(self._member(role, k, head, born))
         self._join_dates(slots)
         return slots
 
-    def _child_age(self, mother_age: np.ndarray, max_age: float) -> np.ndarray:
+    def _siblings(self, mother_age: np.ndarray, k: int, max_age: float, min_eldest: float = 0.0) -> np.ndarray:
+        """Ages (n, k) of a mother's children, eldest first, 1.5–5 years apart.
+
+        The mother is 19–43 at the first birth (mode late 20s; younger only when
+        the eldest must be ``min_eldest``), the eldest at most ``max_age`` unless
+        the mother is old, the last born before she is 45; a young mother's
+        children are spaced more closely.
+        """
+        n = self.n
+        if k == 0:
+            return np.empty((n, 0))
         low = np.maximum(19.0, np.minimum(mother_age - max_age, 40.0))
         high = np.maximum(np.minimum(43.0, mother_age), low)
-        gap = low + (high - low) * self.rng.beta(2.0, 3.5, self.n)  # fertility peaks in the late 20s
-        return np.maximum(mother_age - gap, 0.02)
+        first = low + (high - low) * self.rng.beta(2.0, 3.5, n)  # fertility peaks in the late 20s
+        if min_eldest:
+            first = np.minimum(first, np.maximum(mother_age - min_eldest, 16.0))
+        eldest = np.maximum(mother_age - first, 0.02)
+        spacing = self.rng.uniform(1.5, 5.0, (n, k - 1))
+        room = np.clip(np.minimum(eldest - 0.02, 44.0 - first), 0.0, None)
+        scale = np.minimum(1.0, room / np.maximum(spacing.sum(axis=1), 1e-9))
+        younger = eldest[:, None] - np.cumsum(spacing * scale[:, None], axis=1)
+        return np.maximum(np.column_stack([eldest, younger]), 0.02)
 
-    def _member(self, role: str, k: int, head: _Slot, mother_age, daughter: _Slot | None) -> _Slot:
+    def _member(self, role: str, k: int, head: _Slot, born: np.ndarray | None) -> _Slot:
         rng, n = self.rng, self.n
         boy = rng.random(n) < 0.53  # sex ratio at birth ~112 boys per 100 girls
-        if role == "C":
-            return _Slot(role, self._child_age(mother_age, 35.0), boy, self.line)
-        if role == "G":
-            return _Slot(role, self._child_age(daughter.age, 25.0), boy, self.line)
+        if role in ("C", "G"):
+            return _Slot(role, born, boy, self.line)
         if role == "GG":
             return _Slot(role, np.maximum(head.age - self._u(42, 62), 0.02), boy, self.line)
         if role in ("P", "PF", "PM"):

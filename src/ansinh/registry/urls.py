@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ansinh.registry import views
+from ansinh.registry import import_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -15,4 +15,9 @@ urlpatterns = [
     path("ho/<int:pk>/roi-ho/", views.household_remove_member, name="household_remove_member"),
     path("ho/<int:pk>/doi-chu-ho/", views.household_change_head, name="household_change_head"),
     path("ho/<int:pk>/chuyen-dia-chi/", views.household_move, name="household_move"),
+    path("nhap-excel/", import_views.import_upload, name="import_upload"),
+    path("nhap-excel/mau/", import_views.import_template, name="import_template"),
+    path("nhap-excel/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("nhap-excel/<int:pk>/ghi/", import_views.import_commit, name="import_commit"),
+    path("nhap-excel/<int:pk>/bao-cao-loi/", import_views.import_error_report, name="import_error_report"),
 ]

@@ -12,5 +12,5 @@ def navigation(request: HttpRequest) -> dict:
     if can_read_registry(user):
         items += [("Nhân khẩu", reverse("registry:person_list")), ("Hộ gia đình", reverse("registry:household_list"))]
     if can_import(user):
-        pass  # import link added with the import views
+        items.append(("Nhập từ Excel", reverse("registry:import_upload")))
     return {"nav_items": items}
