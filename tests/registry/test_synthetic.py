@@ -139,6 +139,15 @@ def test_children_carry_the_fathers_surname_and_are_born_well_after_their_mother
     assert gap.max() <= 44.5
 
 
+def test_siblings_are_born_at_least_a_year_apart_as_a_rule(pop):
+    children = pop.persons.filter(pl.col("relationship") == "child").sort("household_id", "birth_date")
+    gaps = children.with_columns(
+        gap=pl.col("birth_date").diff().dt.total_days().over("household_id") / 365.2425
+    )["gap"].drop_nulls()
+    assert gaps.len() > 1_000
+    assert (gaps < 1.0).mean() < 0.03
+
+
 def test_some_households_span_three_generations(pop):
     p = pop.persons
     three_gen = p.filter(pl.col("relationship").is_in(["grandchild", "parent"]))["household_id"].n_unique()

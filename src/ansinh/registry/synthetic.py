@@ -2,8 +2,8 @@
 
 ``generate_population(persons=..., seed=..., communes=[...])`` builds whole
 households, not independent people: a head, a spouse of the other sex and a
-similar age, children 19–42 years younger than their mother carrying their
-father's surname, three-generation households (the head's married son, his
+similar age, children born when their mother was 19–44, 1.5–5 years apart,
+carrying their father's surname, three-generation households (the head's married son, his
 wife and their children; or the head's own parents), grandparents raising
 grandchildren, people living alone. Ages therefore follow from household
 structure and give a 2020s Vietnamese pyramid (broad base, about 8–10 % aged
