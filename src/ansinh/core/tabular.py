@@ -281,8 +281,7 @@ def _open_workbook(path: Path):
         ) from exc
 
 
-def _load_sheet(workbook, index: int, nrows: int | None = None) -> _Sheet:
-    sheet = workbook.get_sheet_by_index(index)
+def _load_sheet(sheet, nrows: int | None = None) -> _Sheet:
     rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
     try:
         merged = list(sheet.merged_cell_ranges or [])
@@ -327,10 +326,10 @@ def cell_text(value: Any) -> str | None:
         return str(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
-            return value.strftime("%d/%m/%Y")
+            return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
         return value.strftime("%d/%m/%Y %H:%M:%S")
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S")
     return str(value)
@@ -481,10 +480,11 @@ def read_table(path: Path | str, schema: Schema, *, sheet: str | int | None = No
         found = None
         best: tuple[_Sheet, _Header | None] | None = None
         for index in _sheet_indexes(workbook, sheet, path):
-            head = _load_sheet(workbook, index, nrows=HEADER_SEARCH_ROWS + 2)
+            calamine_sheet = workbook.get_sheet_by_index(index)  # parses the whole sheet, once
+            head = _load_sheet(calamine_sheet, nrows=HEADER_SEARCH_ROWS + 2)
             header, partial = _find_header(head.rows, schema, head.merged)
             if header is not None:
-                found = (_load_sheet(workbook, index), header)
+                found = (_load_sheet(calamine_sheet), header)
                 break
             if best is None or (partial and (best[1] is None or partial.score > best[1].score)):
                 best = (head, partial)
