@@ -257,6 +257,14 @@ def test_two_row_header_with_group_cell_and_signature_footer(tmp_path):
     assert raw.skipped_rows == [8, 9, 12]
 
 
+def test_totals_and_signatures_are_dropped_but_a_last_person_named_cong_is_kept(tmp_path):
+    rows = [[1, "Nguyễn Văn An", "1950", "Nam", "", "Thôn 1", ""], [2, "Công Thị Bé", "1960", "Nữ", "", "Thôn 2", ""],
+            [None, "Cộng:", None, None, None, None, "2 người"], [None, None, None, None, None, "NGƯỜI LẬP BIỂU", None]]
+    raw = read_table(commune_xlsx(tmp_path / "c.xlsx", rows), PEOPLE)
+    assert raw.frame["Họ và tên"].to_list() == ["Nguyễn Văn An", "Công Thị Bé"]
+    assert raw.skipped_rows == [9, 10]
+
+
 def test_identity_typed_as_text_keeps_its_digits_and_short_text_is_an_error(tmp_path):
     rows = [[1, "A", "1950", "Nam", "001085000123", "", ""], [2, "B", "1950", "Nam", "42185000123", "", ""]]
     frame = parse_columns(read_table(commune_xlsx(tmp_path / "t.xlsx", rows), PEOPLE), PEOPLE, today=TODAY)

@@ -441,7 +441,7 @@ def _find_header(rows: list[list[Any]], schema: Schema, merged) -> tuple[_Header
 # ---------------------------------------------------------------- footer and empty rows
 
 _FOOTER = re.compile(
-    r"^(tong cong|tong so|cong|nguoi lap|lap bieu|xac nhan|thu truong|chu tich|ke toan|giam doc|"
+    r"^(tong cong|tong so|cong$|nguoi lap|lap bieu|xac nhan|thu truong|chu tich|ke toan|giam doc|"
     r"can bo|ubnd|truong thon|.*\bngay\b.*\bthang\b.*\bnam\b)"
 )
 
