@@ -265,6 +265,18 @@ def test_totals_and_signatures_are_dropped_but_a_last_person_named_cong_is_kept(
     assert raw.skipped_rows == [9, 10]
 
 
+def test_dates_in_every_commune_form(tmp_path):
+    texts = ["18295", "02/1950", "31/02/1950", "1/2/1950", "ngày 5 tháng 3 năm 1960", "18295", "2030", "1945.0"]
+    rows = [[i, "A", t] for i, t in enumerate(texts)]
+    frame = parse_columns(read_table(commune_xlsx(tmp_path / "d.xlsx", rows, headers=["STT", "Họ và tên", "Năm sinh"]),
+                                     PEOPLE), PEOPLE, today=TODAY)
+    assert frame["birth"].to_list() == [dt.date(1950, 2, 1), dt.date(1950, 2, 1), None, dt.date(1950, 2, 1),
+                                        dt.date(1960, 3, 5), dt.date(1950, 2, 1), None, dt.date(1945, 1, 1)]
+    assert frame["birth_precision"].to_list() == ["day", "month", None, "day", "day", "day", None, "year"]
+    assert frame["_errors"].to_list()[2] == ["Năm sinh: Ngày 31/02/1950 không tồn tại."]
+    assert frame["_errors"].to_list()[6] == ["Năm sinh: Năm 2030 nằm trong tương lai (hôm nay là 15/06/2025)."]
+
+
 def test_identity_typed_as_text_keeps_its_digits_and_short_text_is_an_error(tmp_path):
     rows = [[1, "A", "1950", "Nam", "001085000123", "", ""], [2, "B", "1950", "Nam", "42185000123", "", ""]]
     frame = parse_columns(read_table(commune_xlsx(tmp_path / "t.xlsx", rows), PEOPLE), PEOPLE, today=TODAY)

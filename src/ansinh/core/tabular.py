@@ -753,15 +753,16 @@ def _parse_date_series(s: pl.Series, f: Field, label: str, today: dt.date) -> li
             return (None, None), f"{label}: {exc}"
         return (parsed.date, parsed.precision), None
 
-    slow, error = _lookup(s.filter(odd), resolve) if odd.any() else (None, None)
     date_values = fast["date"]
     precision = fast["precision"]
     errors = pl.Series([None] * s.len(), dtype=pl.Utf8)
-    if slow is not None:
+    if odd.any():
+        odd_texts = s.filter(odd).to_list()
+        resolved = {text: resolve(text) for text in set(odd_texts)}  # Python once per distinct odd value
         idx = odd.arg_true()
-        date_values = date_values.scatter(idx, pl.Series([v[0] for v in slow.to_list()], dtype=pl.Date))
-        precision = precision.scatter(idx, pl.Series([v[1] for v in slow.to_list()], dtype=pl.Utf8))
-        errors = errors.scatter(idx, error)
+        date_values = date_values.scatter(idx, pl.Series([resolved[t][0][0] for t in odd_texts], dtype=pl.Date))
+        precision = precision.scatter(idx, pl.Series([resolved[t][0][1] for t in odd_texts], dtype=pl.Utf8))
+        errors = errors.scatter(idx, pl.Series([resolved[t][1] for t in odd_texts], dtype=pl.Utf8))
     return [date_values.alias(f.name), precision.alias(f"{f.name}_precision"), errors.alias(f"{f.name}__err")]
 
 
