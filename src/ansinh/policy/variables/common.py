@@ -64,13 +64,20 @@ def to_datetime64(value: str) -> np.datetime64:
 
 
 def year_month_day(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Vectorised split of ``datetime64[D]`` dates into (year, month 1-12, day 1-31)."""
-    dates = dates.astype("datetime64[D]")
-    years = dates.astype("datetime64[Y]")
-    months = dates.astype("datetime64[M]")
-    year = years.astype(np.int64) + 1970
-    month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
-    day = (dates - months.astype("datetime64[D]")).astype(np.int64) + 1
+    """Vectorised split of ``datetime64[D]`` dates into (year, month 1-12, day 1-31).
+
+    Integer arithmetic (H. Hinnant's ``civil_from_days``): several times faster than numpy's
+    datetime64 unit conversions on millions of dates.
+    """
+    z = dates.astype("datetime64[D]").view(np.int64) + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
     return year, month, day
 
 

@@ -340,8 +340,8 @@ class poverty_status(Variable):
         deprived = deprivations >= threshold
         return np.select(
             [income <= poor_line, in_band & deprived, in_band],
-            [PovertyStatus.poor, PovertyStatus.poor, PovertyStatus.near_poor],
-            PovertyStatus.not_poor,
+            [PovertyStatus.poor.index, PovertyStatus.poor.index, PovertyStatus.near_poor.index],
+            PovertyStatus.not_poor.index,
         )
 
     def formula_2022_01_01(household, period, parameters):
@@ -357,6 +357,6 @@ class poverty_status(Variable):
         below = income <= line
         return np.select(
             [below & (deprivations >= threshold), below],
-            [PovertyStatus.poor, PovertyStatus.near_poor],
-            PovertyStatus.not_poor,
+            [PovertyStatus.poor.index, PovertyStatus.near_poor.index],
+            PovertyStatus.not_poor.index,
         )
