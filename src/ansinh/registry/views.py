@@ -168,6 +168,8 @@ def _household_page(request, household, *, member_form=None, move_form=None, sta
 @require_POST
 def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user=request.user, pk=pk)
+    if not can_edit_registry(request.user):  # the page would not show the form, so not its error either
+        raise HttpForbidden
     form = MemberForm(request.POST)
     if form.is_valid():
         try:
@@ -222,6 +224,8 @@ def household_change_head(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def household_move(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user=request.user, pk=pk)
+    if not can_edit_registry(request.user):  # the page would not show the form, so not its error either
+        raise HttpForbidden
     form = MoveForm(request.POST, communes=_area_communes(request.user))
     if form.is_valid():
         try:
