@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ansinh.geo",
     "ansinh.accounts",
     "ansinh.registry",
+    "ansinh.policy",
     "ansinh.web",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
     path("ho-so/", include("ansinh.registry.urls")),
+    path("chinh-sach/", include("ansinh.policy.urls")),
     path("", include("ansinh.web.urls")),
 ]

@@ -10,6 +10,8 @@ leaves nothing behind.
 from __future__ import annotations
 
 import io
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,7 +21,18 @@ from django.utils import timezone
 
 from ansinh.registry.models import Household, Membership, Person
 
+logger = logging.getLogger(__name__)
 CHUNK_ROWS = 50_000
+# Above this many people, PostgreSQL search indexes are dropped before COPY and rebuilt after
+# (one index build is far cheaper than maintaining a trigram index row by row).
+REBUILD_INDEXES_ABOVE = 50_000
+SEARCH_INDEXES = {
+    "person_search_key_trgm": "CREATE INDEX person_search_key_trgm ON registry_person USING gin (search_key gin_trgm_ops)",
+    "person_search_key_idx": "CREATE INDEX person_search_key_idx ON registry_person (search_key)",
+    "person_commune_key_idx": "CREATE INDEX person_commune_key_idx ON registry_person (commune_id, search_key)",
+    "person_pid_prefix": "CREATE INDEX person_pid_prefix ON registry_person (pid varchar_pattern_ops)",
+    "person_cmnd_prefix": "CREATE INDEX person_cmnd_prefix ON registry_person (cmnd varchar_pattern_ops)",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,43 @@ def _write(model, frame: pl.DataFrame, progress: Callable[[int], None] | None = 
                 cursor.executemany(f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})", chunk.rows())
             if progress:
                 progress(min(offset + CHUNK_ROWS, frame.height))
+
+
+def registry_truncate() -> None:
+    """Remove every household, person and membership (demo reset). Never used on real data paths."""
+    from ansinh.registry.models import RegistryImport
+
+    tables = [_table(m) for m in (Membership, Person, Household)]
+    tables += [_table(m.history.model) for m in (Membership, Person, Household)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)}, {_table(RegistryImport)} CASCADE")
+        else:
+            cursor.execute(f"UPDATE {_table(Household)} SET head_id = NULL")
+            for table in [*tables, _table(RegistryImport)]:
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def _drop_search_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_person' AND indexname = ANY(%s)",
+                       [list(SEARCH_INDEXES)])
+        present = [row[0] for row in cursor.fetchall()]
+        for name in present:
+            cursor.execute(f"DROP INDEX {name}")
+    return present
+
+
+def _create_indexes(names: list[str]) -> None:
+    if not names:
+        return
+    with connection.cursor() as cursor:
+        # Index builds refuse to run while deferred foreign-key checks are pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for name in names:
+            cursor.execute(SEARCH_INDEXES[name])
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
@@ -122,6 +172,11 @@ def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
         return report
 
     _write(Household, hh, step("households", 0))
+    rebuild = connection.vendor == "postgresql" and ps.height > REBUILD_INDEXES_ABOVE
+    dropped = _drop_search_indexes() if rebuild else []
     _write(Person, ps, step("persons", hh.height))
+    started = time.perf_counter()
+    _create_indexes(dropped)
+    logger.info("search indexes rebuilt in %.1f s", time.perf_counter() - started)
     _write(Membership, ms, step("memberships", hh.height + ps.height))
     return BulkResult(households=hh.height, persons=ps.height, memberships=ms.height)
