@@ -86,3 +86,6 @@ class UnitSuccession(models.Model):
         verbose_name = _("sắp xếp đơn vị hành chính")
         verbose_name_plural = _("sắp xếp đơn vị hành chính")
         constraints = [models.UniqueConstraint(fields=["old", "new"], name="unitsuccession_old_new_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"

@@ -23,16 +23,10 @@ from ansinh.registry.models import Household, Membership, Person
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 50_000
-# Above this many people, PostgreSQL search indexes are dropped before COPY and rebuilt after
-# (one index build is far cheaper than maintaining a trigram index row by row).
-REBUILD_INDEXES_ABOVE = 50_000
-SEARCH_INDEXES = {
-    "person_search_key_trgm": "CREATE INDEX person_search_key_trgm ON registry_person USING gin (search_key gin_trgm_ops)",
-    "person_search_key_idx": "CREATE INDEX person_search_key_idx ON registry_person (search_key)",
-    "person_commune_key_idx": "CREATE INDEX person_commune_key_idx ON registry_person (commune_id, search_key)",
-    "person_pid_prefix": "CREATE INDEX person_pid_prefix ON registry_person (pid varchar_pattern_ops)",
-    "person_cmnd_prefix": "CREATE INDEX person_cmnd_prefix ON registry_person (cmnd varchar_pattern_ops)",
-}
+# Above this many people, PostgreSQL foreign keys and secondary indexes of the registry tables are dropped
+# before COPY and rebuilt after, as pg_restore does: one validating join and one index build are far
+# cheaper than a trigger and an index update per row. The tables are locked for the duration.
+REBUILD_ABOVE = 50_000
 
 
 @dataclass(frozen=True)
@@ -95,26 +89,41 @@ def registry_truncate() -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
-def _drop_search_indexes() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_person' AND indexname = ANY(%s)",
-                       [list(SEARCH_INDEXES)])
-        present = [row[0] for row in cursor.fetchall()]
-        for name in present:
-            cursor.execute(f"DROP INDEX {name}")
-    return present
+@dataclass(frozen=True)
+class _Deferred:
+    """Secondary indexes and foreign keys taken off the registry tables during a large load."""
+
+    indexes: list[str]
+    foreign_keys: list[tuple[str, str, str]]  # (table, name, definition)
 
 
-def _create_indexes(names: list[str]) -> None:
-    if not names:
-        return
+def _take_off_constraints(tables: list[str]) -> _Deferred:
     with connection.cursor() as cursor:
-        # Index builds refuse to run while deferred foreign-key checks are pending: run them now.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table in tables:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(
+            """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+                 FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)""", [tables])
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                WHERE i.tablename = ANY(%s)
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""", [tables])
+        indexes = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return _Deferred(indexes=[definition for _, definition in indexes], foreign_keys=foreign_keys)
+
+
+def _put_back(deferred: _Deferred) -> None:
+    with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for name in names:
-            cursor.execute(SEARCH_INDEXES[name])
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for definition in deferred.indexes:
+            cursor.execute(definition)
+        for table, name, definition in deferred.foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
@@ -171,12 +180,13 @@ def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
                 progress(label, base + rows, total)
         return report
 
+    rebuild = connection.vendor == "postgresql" and ps.height > REBUILD_ABOVE
+    deferred = _take_off_constraints([_table(Household), _table(Person), _table(Membership)]) if rebuild else None
     _write(Household, hh, step("households", 0))
-    rebuild = connection.vendor == "postgresql" and ps.height > REBUILD_INDEXES_ABOVE
-    dropped = _drop_search_indexes() if rebuild else []
     _write(Person, ps, step("persons", hh.height))
-    started = time.perf_counter()
-    _create_indexes(dropped)
-    logger.info("search indexes rebuilt in %.1f s", time.perf_counter() - started)
     _write(Membership, ms, step("memberships", hh.height + ps.height))
+    if deferred is not None:
+        started = time.perf_counter()
+        _put_back(deferred)
+        logger.info("indexes and foreign keys rebuilt in %.1f s", time.perf_counter() - started)
     return BulkResult(households=hh.height, persons=ps.height, memberships=ms.height)

@@ -72,9 +72,10 @@ class Person(TimeStampedModel):
         _("độ chính xác ngày sinh"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     ethnicity_code = models.CharField(_("dân tộc"), max_length=2, choices=ETHNICITY_CHOICES, default="01")
-    pid = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True)
-    cmnd = models.CharField(_("số CMND (cũ)"), max_length=9, null=True, blank=True)
-    social_insurance_no = models.CharField(_("mã số BHXH"), max_length=10, null=True, blank=True)
+    # NULL, not "", for "no number": the unique constraints below must ignore people without one.
+    pid = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True)  # noqa: DJ001
+    cmnd = models.CharField(_("số CMND (cũ)"), max_length=9, null=True, blank=True)  # noqa: DJ001
+    social_insurance_no = models.CharField(_("mã số BHXH"), max_length=10, null=True, blank=True)  # noqa: DJ001
     phone = models.CharField(_("điện thoại"), max_length=15, blank=True)
     death_date = models.DateField(_("ngày mất"), null=True, blank=True)
     commune = models.ForeignKey(

@@ -9,7 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import area_commune_ids, can_edit_registry, can_read_registry, can_see_identity, mask_identity
+from ansinh.accounts.permissions import (
+    area_commune_ids,
+    can_edit_registry,
+    can_read_registry,
+    can_see_identity,
+    mask_identity,
+)
 from ansinh.core.errors import DomainError
 from ansinh.geo.models import AdminUnit, Structure
 from ansinh.registry import selectors, services
