@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansinh.accounts.models import IDENTITY_READERS, Role
+from ansinh.accounts.models import IDENTITY_READERS, Role, User
 from ansinh.accounts.permissions import (
     can_edit_registry,
     can_import,
@@ -32,9 +32,7 @@ def fast_passwords(settings):
 
 
 def make(username, role, area):
-    from conftest import make_user
-
-    return make_user(username, role, area)
+    return User.objects.create_user(username=username, password="mat-khau-thu-2026", role=role, area=area)
 
 
 EXPECTED = {
