@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ansinh.accounts",
     "ansinh.registry",
     "ansinh.policy",
+    "ansinh.programmes",
+    "ansinh.payments",
     "ansinh.web",
 ]
 
@@ -85,6 +87,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ansinh.sqlite3'}"),
 }
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

@@ -8,5 +8,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("ho-so/", include("ansinh.registry.urls")),
     path("chinh-sach/", include("ansinh.policy.urls")),
+    path("chuong-trinh/", include("ansinh.programmes.urls")),
+    path("chi-tra/", include("ansinh.payments.urls")),
     path("", include("ansinh.web.urls")),
 ]
