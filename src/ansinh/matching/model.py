@@ -14,6 +14,7 @@ Why each comparison and blocking rule is what it is: docs/matching.md.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +22,11 @@ import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 logger = logging.getLogger(__name__)
 
-TF_COLUMNS = ("given_f", "family_f")
+TF_COLUMNS = ("given_f", "family_f", "birth_date_key")
 
 
 class MatchingError(RuntimeError):
@@ -110,7 +112,8 @@ def birth_comparison() -> cl.CustomComparison:
         comparison_description="Ngày sinh theo độ chính xác của hai bản ghi",
         comparison_levels=[
             cll.NullLevel("birth_year"),
-            _sql("birth_date_key_l = birth_date_key_r", "trùng ngày, tháng, năm"),
+            _sql("birth_date_key_l = birth_date_key_r", "trùng ngày, tháng, năm",
+                 tf_adjustment_column="birth_date_key", tf_adjustment_weight=1.0),
             _sql(f"{y_l} = {y_r} AND birth_day_l = birth_month_r AND birth_month_l = birth_day_r",
                  "đảo ngày và tháng"),
             _sql(f"{y_l} = {y_r} AND (birth_day_l IS NULL OR birth_day_r IS NULL) AND "
@@ -144,9 +147,8 @@ def identity_comparison() -> cl.CustomComparison:
                  "không so được (thiếu số, hoặc CMND với số định danh)", is_null_level=True),
             _sql("pid_l = pid_r", "trùng số định danh"),
             _sql("cmnd_l = cmnd_r", "trùng CMND"),
-            _sql(both_pid, "khác số định danh"),
             _sql(_PID_CONTRADICTS, "số định danh trái với giới tính/năm sinh của bản ghi kia"),
-            cll.ElseLevel().configure(label_for_charts="khác CMND"),
+            cll.ElseLevel().configure(label_for_charts="khác số định danh / khác CMND"),
         ],
     )
 
@@ -164,16 +166,18 @@ def vietnamese_comparisons() -> list:
 def vietnamese_blocking_rules() -> list:
     """Never the surname alone (Nguyễn is ~38% of people): every rule pairs a name
     part with a birth key, or uses an identity number or date + commune. ``dm_key``
-    is year + (day, month) sorted, so swapped day/month still block together."""
+    is year + (day, month) sorted, so swapped day/month still block together.
+    Rules on the birth year alone are narrowed to the pairs that need them (one
+    record knows only the year, or both are in the same commune)."""
+    year_only_or_same_commune = "(l.birth_day IS NULL OR r.birth_day IS NULL OR l.commune_now = r.commune_now)"
     return [
         block_on("pid"),
         block_on("cmnd"),
-        block_on("full_name_f", "birth_year"),
         block_on("given_f", "dm_key"),
         block_on("family_f", "middle_f", "dm_key"),
-        block_on("family_f", "given_f", "birth_year"),
-        block_on("family_f", "middle_f", "birth_year", "commune_now"),
-        block_on("birth_date_key", "commune_now"),
+        block_on("date_block", "commune_now"),
+        CustomRule(f"l.full_name_f = r.full_name_f AND l.birth_year = r.birth_year AND {year_only_or_same_commune}"),
+        block_on("family_f", "given_f", "birth_year", "commune_now"),
     ]
 
 
@@ -192,12 +196,12 @@ def vietnamese_settings(*, link_type: str = "dedupe_only") -> SettingsCreator:
 # deterministic rules used to estimate how likely two random records match
 VI_DETERMINISTIC_RULES = [
     block_on("pid"),
-    block_on("full_name_f", "birth_date_key"),
+    block_on("full_name_f", "date_block"),
 ]
 # EM sessions: between them every comparison is estimated at least once
 VI_EM_RULES = [
-    block_on("birth_date_key", "commune_now"),
-    block_on("family_f", "given_f", "birth_year"),
+    block_on("pid"),
+    block_on("full_name_f", "date_block"),
 ]
 
 
@@ -344,10 +348,26 @@ def train(
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    model_settings = linker.misc.save_model_to_json()
+    model_settings = floor_m_probabilities(linker.misc.save_model_to_json())
     tf_columns = [c for c in TF_COLUMNS if c in records.columns]
     return MatchModel(settings=model_settings, tf_tables=tf_tables_of(records, tf_columns),
                       thresholds=thresholds or Thresholds())
+
+
+M_FLOOR = 1e-3
+
+
+def floor_m_probabilities(settings: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
+    """EM leaves m = 0 (or no estimate) on levels it never saw among matches; a zero
+    m makes one field veto every other, so such levels get a small floor instead."""
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m = level.get("m_probability")
+            if m is None or m < floor:
+                level["m_probability"] = floor
+    return settings
 
 
 # -- prediction -------------------------------------------------------------------------------
@@ -407,8 +427,10 @@ def predict(
         raise MatchingError(f"Các quy tắc khóa tạo khoảng {total:,} cặp so sánh, vượt giới hạn {max_pairs:,.0f}.")
     linker = linker_for(model, frames, db_api, link_type=link_type)
     threshold = model.thresholds.review if threshold is None else threshold
+    started = time.perf_counter()
     df_predict = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     pairs = to_polars(df_predict)
+    logger.info("predict: %d pairs ≥ %s in %.1f s", pairs.height, threshold, time.perf_counter() - started)
     clusters = pl.DataFrame()
     if cluster:
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
@@ -416,6 +438,7 @@ def predict(
         )
         clusters = to_polars(clustered).select("unique_id", "cluster_id", *(
             ["source_dataset"] if other is not None else []))
+        logger.info("clustering: %.1f s", time.perf_counter() - started)
     return Prediction(pairs=pairs, clusters=clusters, blocking=blocking)
 
 

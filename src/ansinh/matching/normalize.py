@@ -43,6 +43,7 @@ MATCH_COLUMNS = [
     "birth_precision",
     "birth_date_key",
     "dm_key",
+    "date_block",
     "pid",
     "cmnd",
     "pid_sex",
@@ -79,45 +80,48 @@ def fold_expr(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def on_distinct(df: pl.DataFrame, column: str, expr_of, alias: str) -> pl.DataFrame:
+    """Compute ``expr_of(pl.col(column))`` once per distinct value and join it back:
+    a province has ~100k distinct full names and ~200 given names for 1.3M people."""
+    distinct = df.select(pl.col(column).unique()).with_columns(expr_of(pl.col(column)).alias(alias))
+    return df.join(distinct, on=column, how="left", nulls_equal=True, maintain_order="left")
+
+
 def _null_if_empty(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.str.len_chars() > 0).then(expr).otherwise(None)
 
 
 def _names(df: pl.DataFrame) -> pl.DataFrame:
+    """Folded full name once; parts folded from their own columns when the record has
+    all three, else split from the folded full name (family = first word, given = last)."""
     cols = set(df.columns)
-    parts = [c for c in ("family_name", "middle_name", "given_name") if c in cols]
+    parts = ("family_name", "middle_name", "given_name")
     if "full_name" in cols:
-        full = nfc_clean(pl.col("full_name")).fill_null("")
+        df = on_distinct(df.with_columns(__raw=pl.col("full_name").cast(pl.String)), "__raw",
+                         lambda c: nfc_clean(c).fill_null(""), "__full").drop("__raw")
     else:
-        full = pl.concat_str([nfc_clean(pl.col(c)).fill_null("") for c in parts], separator=" ")
-        full = full.str.replace_all(r"\s+", " ").str.strip_chars()
-    df = df.with_columns(__full=full)
-    words = pl.col("__full").str.split(" ")
-    n = words.list.len()
-    split_family = pl.when(n >= 2).then(words.list.first()).otherwise(pl.lit(""))
-    split_given = words.list.last().fill_null("")
-    split_middle = pl.when(n >= 3).then(words.list.slice(1, n - 2).list.join(" ")).otherwise(pl.lit(""))
-    if len(parts) == 3:
-        # the parts as recorded, when they compose the full name; else split it
-        fam, mid, giv = (nfc_clean(pl.col(c)).fill_null("") for c in parts)
-        composed = pl.concat_str([fam, mid, giv], separator=" ").str.replace_all(r"\s+", " ").str.strip_chars()
-        use_parts = composed == pl.col("__full")
-        family = pl.when(use_parts).then(fam).otherwise(split_family)
-        middle = pl.when(use_parts).then(mid).otherwise(split_middle)
-        given = pl.when(use_parts).then(giv).otherwise(split_given)
+        composed = pl.concat_str([nfc_clean(pl.col(c)).fill_null("") for c in parts if c in cols], separator=" ")
+        df = df.with_columns(__full=composed.str.replace_all(r"\s+", " ").str.strip_chars())
+    df = on_distinct(df, "__full", fold_expr, "__fold")
+    if all(c in cols for c in parts):
+        for c in parts:
+            df = on_distinct(df, c, fold_expr, f"__{c}")
+        family, middle, given = (pl.col(f"__{c}") for c in parts)
     else:
-        family, middle, given = split_family, split_middle, split_given
+        folded = pl.col("__fold")
+        family = folded.str.extract(r"^(\S+) ")
+        middle = folded.str.extract(r"^\S+ (.+) \S+$")
+        given = folded.str.extract(r"(\S+)$")
     lower = pl.col("__full").str.to_lowercase()
-    folded = fold_expr(pl.col("__full"))
     return df.with_columns(
         full_name=_null_if_empty(pl.col("__full")),
-        full_name_f=_null_if_empty(folded),
+        full_name_f=_null_if_empty(pl.col("__fold")),
         # tones are comparable only when the record was typed with them
-        full_name_tone=pl.when(lower != folded).then(lower).otherwise(None),
-        family_f=_null_if_empty(fold_expr(family)),
-        middle_f=_null_if_empty(fold_expr(middle)),
-        given_f=_null_if_empty(fold_expr(given)),
-    ).drop("__full")
+        full_name_tone=pl.when(lower != pl.col("__fold")).then(lower),
+        family_f=_null_if_empty(family.fill_null("")),
+        middle_f=_null_if_empty(middle.fill_null("")),
+        given_f=_null_if_empty(given.fill_null("")),
+    ).drop("__full", "__fold", *(f"__{c}" for c in parts), strict=False)
 
 
 # -- sex, birth date ----------------------------------------------------------
@@ -196,12 +200,16 @@ def _restore_zero(digits: pl.Expr) -> pl.Expr:
 
 
 def _identity(df: pl.DataFrame) -> pl.DataFrame:
-    numbers = [_restore_zero(_digits(df, c)) for c in ("pid", "cmnd", "id_number")]
-    by_len = {12: [], 9: []}
-    for num in numbers:
-        for length, bucket in by_len.items():
-            bucket.append(pl.when(num.str.len_chars() == length).then(num))
-    df = df.with_columns(pid=pl.coalesce(by_len[12]), cmnd=pl.coalesce(by_len[9]))
+    sources = [c for c in ("pid", "cmnd", "id_number") if c in df.columns]
+    df = df.with_columns(_restore_zero(_digits(df, c)).alias(f"__n_{c}") for c in sources)
+    numbers = [pl.col(f"__n_{c}") for c in sources]
+    lengths = [num.str.len_chars() for num in numbers]
+    df = df.with_columns(
+        pid=pl.coalesce([pl.when(n == 12).then(num) for num, n in zip(numbers, lengths, strict=True)]
+                        or [pl.lit(None, pl.String)]),
+        cmnd=pl.coalesce([pl.when(n == 9).then(num) for num, n in zip(numbers, lengths, strict=True)]
+                         or [pl.lit(None, pl.String)]),
+    ).drop(f"__n_{c}" for c in sources)
     d4 = pl.col("pid").str.slice(3, 1).cast(pl.Int32, strict=False)
     province = pl.col("pid").str.slice(0, 3).cast(pl.Int32, strict=False)
     valid = province.is_between(1, 96) & (d4 <= 5)
@@ -251,4 +259,19 @@ def prepare_records(
     out = _birth(out)
     out = _identity(out)
     out = _commune(out, commune_map)
+    out = _block_keys(out)
     return out.select(MATCH_COLUMNS + keep)
+
+
+def _block_keys(df: pl.DataFrame) -> pl.DataFrame:
+    """Blocking keys without placeholder dates: a date shared by far more records than
+    chance allows (01/01 typed for an unknown day, a default in an old system) would
+    make one block of thousands, so such dates do not block (they are still compared,
+    with a term-frequency adjustment)."""
+    limit = max(50, 10 * df.height // 36_500)
+    counts = df.group_by("birth_date_key").len().filter(pl.col("len") > limit)["birth_date_key"]
+    crowded = pl.col("birth_date_key").is_in(counts.drop_nulls().implode())
+    return df.with_columns(
+        date_block=pl.when(~crowded).then(pl.col("birth_date_key")),
+        dm_key=pl.when(~crowded).then(pl.col("dm_key")),
+    )
