@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 from django.db import transaction
 
-from ansinh.core.text import fold
+from ansinh.core.text import fold_expr
 from ansinh.geo.models import AdminUnit, Level, Structure, UnitSuccession
 from ansinh.registry.bulk import BulkResult, bulk_insert_registry
 from ansinh.registry.synthetic import CommuneSpec, generate_population
@@ -53,7 +53,6 @@ def demo_population_load(*, persons: int, seed: int, province_code: str) -> Bulk
 
     people = population.persons.with_columns(
         pl.col("commune_code").replace_strict(by_code, return_dtype=pl.Int64).alias("commune_id"),
-        pl.col("full_name").map_batches(lambda s: pl.Series([fold(v) for v in s.to_list()]),
-                                        return_dtype=pl.String).alias("search_key"),
+        fold_expr(pl.col("full_name")).alias("search_key"),
     )
     return bulk_insert_registry(households=households, persons=people)

@@ -33,7 +33,7 @@ from ansinh.core.tabular import (
     read_table,
     write_error_report,
 )
-from ansinh.core.text import clean_name, fold
+from ansinh.core.text import clean_name_expr, fold_expr
 from ansinh.geo.models import AdminUnit, Level
 from ansinh.geo.selectors import find_commune
 from ansinh.registry.bulk import BulkResult, bulk_insert_registry
@@ -284,14 +284,14 @@ def _frames(valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     persons = valid.with_row_index("person_id", offset=1).with_columns(
         pl.col("person_id").cast(pl.Int64),
         pl.col("household_code").rank("dense").cast(pl.Int64).alias("household_id"),
-        pl.col("full_name").map_elements(clean_name, return_dtype=pl.Utf8),
+        clean_name_expr(pl.col("full_name")),
         pl.col("ethnicity").map_elements(lambda v: ethnicity_code_for(v) or "01", return_dtype=pl.Utf8)
         .fill_null("01").alias("ethnicity_code"),
         pl.col("birth").alias("birth_date"), pl.col("birth_precision").fill_null("day"),
         pl.col("death").alias("death_date"),
         pl.col("phone").fill_null(""),
         pl.lit(None, dtype=pl.Date).alias("joined_date"),
-    ).with_columns(pl.col("full_name").map_elements(fold, return_dtype=pl.Utf8).alias("search_key"))
+    ).with_columns(fold_expr(pl.col("full_name")).alias("search_key"))
     households = (
         persons.group_by("household_id", maintain_order=True)
         .agg(
