@@ -271,9 +271,6 @@ def test_old_commune_name_with_its_district_resolves_to_todays_unit(provincial, 
     assert household.head.commune == household.commune
 
 
-@pytest.mark.xfail(strict=True, reason="BUG/decision: imports.py _frames sets recorded_commune_id = commune_id (today's"
-                   " unit), so the unit the file names (Xã Thạch Đài, before 1/7/2025) is lost, although"
-                   " Household.recorded_commune is documented as the unit at registration time.")
 def test_old_commune_name_is_kept_as_recorded_commune(provincial, tmp_path):
     rows = [row("HTIMP010", "Võ Văn Lâm", "Nam", "1958", "Chủ hộ", commune="Xã Thạch Đài",
                 district="Thành phố Hà Tĩnh")]

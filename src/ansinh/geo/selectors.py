@@ -41,6 +41,13 @@ def current_communes(*, province_code: str) -> QuerySet[AdminUnit]:
 def find_commune(*, name: str, province_code: str, district_name: str = "") -> AdminUnit | None:
     """Resolve a commune written in a file ("Xã Cẩm Bình", "Cam Binh", with an optional district)
     to today's unit. Current names win; an old name is followed through the 2025 mapping."""
+    named = match_commune(name=name, province_code=province_code, district_name=district_name)
+    return current_unit(named) if named else None
+
+
+def match_commune(*, name: str, province_code: str, district_name: str = "") -> AdminUnit | None:
+    """The unit a file names, in whichever structure it was written (a pre-2025 commune stays itself).
+    With a district, a legacy commune of that district wins; without, today's commune wins."""
     key = _unit_key(name)
     if not key:
         return None
@@ -53,9 +60,7 @@ def find_commune(*, name: str, province_code: str, district_name: str = "") -> A
         district_key = _unit_key(district_name)
         narrowed = [c for c in candidates if c.parent and c.parent.search_key == district_key]
         candidates = narrowed or [c for c in candidates if c.structure == Structure.CURRENT]
-    if not candidates:
-        return None
-    return current_unit(candidates[0])
+    return candidates[0] if candidates else None
 
 
 _PREFIXES = ("thi tran ", "xa ", "phuong ", "dac khu ", "huyen ", "thi xa ", "thanh pho ", "quan ", "tp ", "tx ")

@@ -35,7 +35,7 @@ from ansinh.core.tabular import (
 )
 from ansinh.core.text import clean_name_expr, fold_expr
 from ansinh.geo.models import AdminUnit, Level
-from ansinh.geo.selectors import find_commune
+from ansinh.geo.selectors import current_unit, match_commune
 from ansinh.registry.bulk import BulkResult, bulk_insert_registry
 from ansinh.registry.ethnicities import ethnicity_code_for
 from ansinh.registry.models import Household, Person, Relationship
@@ -189,18 +189,21 @@ def _resolve_communes(rows: pl.DataFrame, *, area: AdminUnit, has_column: bool) 
     if not has_column:
         if area.level != Level.COMMUNE:
             rows = add_errors(rows, pl.lit(True), "Thiếu cột «Xã/phường»: tài khoản cấp huyện, tỉnh phải ghi rõ xã.")
-            return rows.with_columns(pl.lit(None, dtype=pl.Int64).alias("commune_id")), messages
+            return rows.with_columns(pl.lit(None, dtype=pl.Int64).alias("commune_id"),
+                                     pl.lit(None, dtype=pl.Int64).alias("recorded_commune_id")), messages
         messages.append(f"Tệp không có cột «Xã/phường»: các hộ được ghi vào {area.name}.")
-        return rows.with_columns(pl.lit(area.pk, dtype=pl.Int64).alias("commune_id")), messages
+        return rows.with_columns(pl.lit(area.pk, dtype=pl.Int64).alias("commune_id"),
+                                 pl.lit(area.pk, dtype=pl.Int64).alias("recorded_commune_id")), messages
     pairs = rows.select("commune", "district").unique().drop_nulls("commune")
-    resolved: dict[tuple[str, str], int | None] = {}
+    resolved: dict[tuple[str, str], tuple[int | None, int | None]] = {}
     for commune, district in pairs.iter_rows():
-        unit = find_commune(name=commune, district_name=district or "", province_code=area.province_code)
-        resolved[(commune, district or "")] = unit.pk if unit else None
+        named = match_commune(name=commune, district_name=district or "", province_code=area.province_code)
+        today = current_unit(named) if named else None
+        resolved[(commune, district or "")] = (named.pk if named else None, today.pk if today else None)
     lookup = pl.DataFrame(
         {"commune": [k[0] for k in resolved], "_district": [k[1] for k in resolved],
-         "commune_id": list(resolved.values())},
-        schema={"commune": pl.Utf8, "_district": pl.Utf8, "commune_id": pl.Int64},
+         "recorded_commune_id": [v[0] for v in resolved.values()], "commune_id": [v[1] for v in resolved.values()]},
+        schema={"commune": pl.Utf8, "_district": pl.Utf8, "recorded_commune_id": pl.Int64, "commune_id": pl.Int64},
     )
     rows = rows.with_columns(pl.col("district").fill_null("").alias("_district")).join(
         lookup, on=["commune", "_district"], how="left", maintain_order="left").drop("_district")
@@ -297,13 +300,13 @@ def _frames(valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .agg(
             pl.col("household_code").first().alias("code"),
             pl.col("commune_id").first(),
+            pl.col("recorded_commune_id").first(),
             pl.col("village").drop_nulls().first().fill_null(""),
             pl.col("address_detail").drop_nulls().first().fill_null(""),
             pl.col("urban").drop_nulls().first(),
             pl.col("person_id").filter(pl.col("relationship") == Relationship.HEAD).first().alias("head_person_id"),
         )
         .with_columns(
-            pl.col("commune_id").alias("recorded_commune_id"),
             pl.when(pl.col("urban").is_not_null()).then(pl.col("urban") == "urban")
             .otherwise(pl.col("commune_id").is_in(list(urban_ids))).alias("is_urban"),
         )

@@ -139,6 +139,38 @@ def record_history(*, obj) -> list[HistoryEntry]:
     return entries
 
 
+def household_history(*, household: Household) -> list[HistoryEntry]:
+    """The household's own changes and every change to its memberships (members added, leaving,
+    relationship changes), newest first."""
+    entries = record_history(obj=household)
+    records = list(
+        Membership.history.filter(household_id=household.pk).select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    names = dict(Person.objects.filter(pk__in={r.person_id for r in records}).values_list("pk", "full_name"))
+    previous: dict[int, object] = {}
+    for record in records:
+        who = str(record.history_user) if record.history_user else "Hệ thống"
+        name = names.get(record.person_id, "?")
+        older = previous.get(record.id)
+        previous[record.id] = record
+        if older is None:
+            label = Membership._meta.get_field("relationship")
+            entries.append(HistoryEntry(record.history_date, who, f"Thêm thành viên {name}",
+                                        [("quan hệ với chủ hộ", "—", _display(label, record.relationship))]))
+            continue
+        changes = [
+            (str(Membership._meta.get_field(c.field).verbose_name),
+             _display(Membership._meta.get_field(c.field), c.old), _display(Membership._meta.get_field(c.field), c.new))
+            for c in record.diff_against(older).changes
+        ]
+        if changes:
+            entries.append(HistoryEntry(record.history_date, who, f"Thành viên {name}: "
+                                        + (record.history_change_reason or "sửa"), changes))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
 def _display(field, value) -> str:
     if value is None or value == "":
         return "—"

@@ -101,6 +101,10 @@ def _person_create(*, actor: User, household: Household, relationship: str, full
     identity = normalise_identity(pid=pid, cmnd=cmnd, social_insurance_no=social_insurance_no, sex=sex,
                                   birth_date=fields["birth_date"])
     _check_identity_free(user=actor, identity=identity)
+    twin = Person.objects.filter(household=household, search_key=fields["search_key"],
+                                 birth_date=fields["birth_date"], sex=sex).first()
+    if twin is not None:
+        raise DomainError(f"Hộ đã có {twin.full_name} sinh {twin.birth_display}: có thể bạn vừa gửi biểu mẫu hai lần.")
     person = Person(**fields, **identity, ethnicity_code=ethnicity_code, phone=(phone or "").strip(),
                     commune=household.commune, household=household)
     try:

@@ -162,7 +162,7 @@ def _household_page(request, household, *, member_form=None, move_form=None, sta
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members,
         "current_members": [m for m, _ in members if m.left_date is None],
-        "history": selectors.record_history(obj=household),
+        "history": selectors.household_history(household=household),
         "can_edit": can_edit_registry(request.user),
         "member_form": member_form or MemberForm(),
         "move_form": move_form or MoveForm(communes=_area_communes(request.user),
