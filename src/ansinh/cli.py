@@ -57,6 +57,26 @@ def _demo(argv: list[str]) -> int:
         worker.wait(timeout=10)
 
 
+def _approved_policy_additions() -> tuple:
+    """The parameter values approved in the web UI; none (with a note) when the database is unreachable."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ansinh.config.settings")
+    try:
+        import django
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import DatabaseError
+    except ImportError:
+        return ()
+    try:
+        django.setup()
+        from ansinh.policy.selectors import approved_additions
+
+        return approved_additions()
+    except (DatabaseError, ImproperlyConfigured) as error:
+        print(f"Ghi chú: không đọc được các giá trị tham số bổ sung đã duyệt ({error}); "
+              "tính theo giá trị trong văn bản gốc.", file=sys.stderr)
+        return ()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help"}:
@@ -68,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "policy":
         from ansinh.policy.cli import main as policy_main
 
-        return policy_main(rest)
+        return policy_main(rest, additions=_approved_policy_additions())
     return _django([command.replace("-", "_"), *rest])
 
 

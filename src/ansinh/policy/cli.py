@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ansinh.policy.bridge import (
     BridgeInputError,
+    ParameterAddition,
     ParameterAdditionError,
     build_tax_benefit_system,
     list_parameters,
@@ -66,8 +67,8 @@ def _inputs(assignments: Sequence[str]) -> dict:
     return inputs
 
 
-def _explain(args) -> int:
-    result = explain(args.variable, args.period, _inputs(args.assignments))
+def _explain(args, additions: tuple[ParameterAddition, ...]) -> int:
+    result = explain(args.variable, args.period, _inputs(args.assignments), additions=additions)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -75,8 +76,8 @@ def _explain(args) -> int:
     return EXIT_OK
 
 
-def _parameters(args) -> int:
-    infos = [i for i in list_parameters(build_tax_benefit_system()) if i.path.startswith(args.prefix)]
+def _parameters(args, additions: tuple[ParameterAddition, ...]) -> int:
+    infos = [i for i in list_parameters(build_tax_benefit_system(additions)) if i.path.startswith(args.prefix)]
     if args.json:
         print(json.dumps([_info_dict(i) for i in infos], ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
@@ -100,12 +101,15 @@ def _info_dict(info) -> dict:
     }
 
 
-def main(argv: Sequence[str]) -> int:
-    """Run ``argv`` (the arguments after ``policy``); returns the process exit code."""
+def main(argv: Sequence[str], additions: Iterable[ParameterAddition] = ()) -> int:
+    """Run ``argv`` (the arguments after ``policy``); returns the process exit code.
+
+    ``additions``: administrator values applied on top of the YAML (the project CLI passes the approved ones).
+    """
     args = _parser().parse_args(list(argv))
     handlers = {"explain": _explain, "parameters": _parameters}
     try:
-        return handlers[args.command](args)
+        return handlers[args.command](args, tuple(additions))
     except (UnsetParameterError, BridgeInputError, ParameterAdditionError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return EXIT_ERROR

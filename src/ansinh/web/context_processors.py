@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from ansinh.accounts.permissions import can_import, can_read_registry
+from ansinh.policy.permissions import can_read_policy
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -13,4 +14,7 @@ def navigation(request: HttpRequest) -> dict:
         items += [("Nhân khẩu", reverse("registry:person_list")), ("Hộ gia đình", reverse("registry:household_list"))]
     if can_import(user):
         items.append(("Nhập từ Excel", reverse("registry:import_upload")))
+    if can_read_policy(user):
+        items += [("Chính sách", reverse("policy:parameter_list")),
+                  ("Giải thích cách tính", reverse("policy:explain"))]
     return {"nav_items": items}

@@ -1,0 +1,154 @@
+"""Thin views of the policy pages: bind input, call one selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from openfisca_core.errors import SituationParsingError
+
+from ansinh.core.errors import DomainError
+from ansinh.policy import selectors, services
+from ansinh.policy.cli import _inputs as parse_assignments
+from ansinh.policy.forms import MONEY_VARIABLES, ExplainForm, ParameterChangeForm, RejectForm
+from ansinh.policy.models import ParameterChange
+from ansinh.policy.permissions import can_manage_parameters, can_read_policy
+
+
+def _require_reader(user) -> None:
+    if not can_read_policy(user):
+        raise HttpForbidden("Vai trò của bạn không xem được chính sách và tham số.")
+
+
+def _require_manager(user) -> None:
+    if not can_manage_parameters(user):
+        raise HttpForbidden("Chỉ quản trị hệ thống mới được đề xuất hoặc duyệt giá trị tham số.")
+
+
+@login_required
+def parameter_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request.user)
+    query = request.GET.get("q", "").strip()
+    groups = selectors.parameter_catalogue(query=query)
+    return render(request, "policy/parameter_list.html", {
+        "groups": groups, "query": query, "count": sum(len(g.entries) for g in groups),
+        "can_manage": can_manage_parameters(request.user),
+        "pending_count": selectors.parameter_changes_pending().count(),
+    })
+
+
+@login_required
+def change_propose(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    parameters = selectors.parameter_infos()
+    form = ParameterChangeForm(request.POST or None, parameters=parameters,
+                               initial={"parameter": request.GET.get("parameter", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.parameter_change_propose(actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        else:
+            messages.success(request, f"Đã gửi đề xuất {change.parameter} từ {change.start:%d/%m/%Y}. "
+                                      "Giá trị chỉ áp dụng sau khi một quản trị viên khác duyệt.")
+            return redirect("policy:change_queue")
+    chosen = parameters.get(form["parameter"].value() or "")
+    return render(request, "policy/change_form.html", {"form": form, "chosen": chosen})
+
+
+@login_required
+def change_queue(request: HttpRequest) -> HttpResponse:
+    _require_reader(request.user)
+    return render(request, "policy/change_queue.html", {
+        "pending": selectors.parameter_changes_pending(),
+        "decided": selectors.parameter_changes_decided(),
+        "can_manage": can_manage_parameters(request.user),
+        "reject_form": RejectForm(),
+    })
+
+
+def _decide(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpResponse:
+    _require_manager(request.user)
+    change = get_object_or_404(ParameterChange, pk=pk)
+    try:
+        action(actor=request.user, change=change, **kwargs)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, success.format(change=change))
+    return redirect("policy:change_queue")
+
+
+@login_required
+@require_POST
+def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, services.parameter_change_approve,
+                   "Đã duyệt {change.parameter} từ {change.start:%d/%m/%Y}; các kỳ tính từ ngày này dùng giá trị mới.")
+
+
+@login_required
+@require_POST
+def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, services.parameter_change_reject,
+                   "Đã từ chối đề xuất {change.parameter} từ {change.start:%d/%m/%Y}.",
+                   reason=request.POST.get("reason", ""))
+
+
+@login_required
+@require_POST
+def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(ParameterChange, pk=pk)
+    try:
+        services.parameter_change_withdraw(actor=request.user, change=change)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"Đã rút đề xuất {change.parameter} từ {change.start:%d/%m/%Y}.")
+    return redirect("policy:change_queue")
+
+
+def _explain_form_data(query: QueryDict) -> QueryDict:
+    """``?set=name=value`` links fill the common fields when they can, the free lines otherwise."""
+    data = query.copy()
+    assignments = data.pop("set", [])
+    extra = [data["extra"]] if data.get("extra") else []
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        fits = name in ExplainForm.COMMON and not data.get(name)
+        if name == "household_is_urban" and value not in ("true", "false"):
+            fits = False
+        if fits:
+            data[name] = value
+        else:
+            extra.append(assignment)
+    data["extra"] = "\n".join(extra)
+    return data
+
+
+@login_required
+def explanation(request: HttpRequest) -> HttpResponse:
+    _require_reader(request.user)
+    result, error = None, ""
+    if "variable" in request.GET:
+        form = ExplainForm(_explain_form_data(request.GET))
+        if form.is_valid():
+            try:
+                result = selectors.explanation_get(
+                    variable=form.cleaned_data["variable"], period=form.cleaned_data["period"],
+                    inputs=parse_assignments(form.assignments()),
+                ).to_dict()
+            except ValueError as err:  # UnsetParameterError, BridgeInputError, ParameterAdditionError, periods
+                error = str(err)
+            except SituationParsingError as err:
+                error = f"Dữ liệu nhập không hợp lệ: {err}"
+    else:
+        form = ExplainForm(initial={"variable": "tgxh_monthly_allowance", "period": f"{dt.date.today():%Y-%m}"})
+    return render(request, "policy/explain.html", {
+        "form": form, "explanation": result, "error": error,
+        "is_money": result is not None and result["variable"] in MONEY_VARIABLES,
+    })
