@@ -28,6 +28,9 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from ansinh.core.text import clean_name_expr
+from ansinh.core.text import fold_expr as core_fold_expr
+
 MATCH_COLUMNS = [
     "unique_id",
     "full_name",
@@ -62,22 +65,12 @@ _SEX_MAP = {
 
 def nfc_clean(expr: pl.Expr) -> pl.Expr:
     """NFC, whitespace runs folded to one space, stripped (``clean_name`` in Polars)."""
-    return expr.cast(pl.String).str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()
+    return clean_name_expr(expr.cast(pl.String))
 
 
 def fold_expr(expr: pl.Expr) -> pl.Expr:
-    """Polars twin of :func:`ansinh.core.text.fold` (the tests hold them equal)."""
-    return (
-        expr.cast(pl.String)
-        .str.normalize("NFD")
-        .str.replace_all("[Đð]", "D")
-        .str.replace_all("[đð]", "d")
-        .str.replace_all(r"[\x{0300}-\x{036f}]", "")
-        .str.to_lowercase()
-        .str.replace_all(r"[^0-9a-z ]+", " ")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
+    """:func:`ansinh.core.text.fold` in Polars (the project's ``fold_expr``, on any dtype)."""
+    return core_fold_expr(expr.cast(pl.String))
 
 
 def on_distinct(df: pl.DataFrame, column: str, expr_of, alias: str) -> pl.DataFrame:
@@ -99,9 +92,11 @@ def _names(df: pl.DataFrame) -> pl.DataFrame:
     if "full_name" in cols:
         df = on_distinct(df.with_columns(__raw=pl.col("full_name").cast(pl.String)), "__raw",
                          lambda c: nfc_clean(c).fill_null(""), "__full").drop("__raw")
-    else:
+    elif any(c in cols for c in parts):
         composed = pl.concat_str([nfc_clean(pl.col(c)).fill_null("") for c in parts if c in cols], separator=" ")
         df = df.with_columns(__full=composed.str.replace_all(r"\s+", " ").str.strip_chars())
+    else:
+        df = df.with_columns(__full=pl.lit("", pl.String))
     df = on_distinct(df, "__full", fold_expr, "__fold")
     if all(c in cols for c in parts):
         for c in parts:

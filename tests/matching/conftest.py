@@ -1,0 +1,34 @@
+"""Small synthetic province with planted duplicates, and one model trained on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansinh.matching import model as mm
+from ansinh.matching.duplicates_gen import add_duplicates, ha_tinh_units
+from ansinh.matching.normalize import prepare_records
+
+
+@pytest.fixture(scope="session")
+def units():
+    return ha_tinh_units()
+
+
+@pytest.fixture(scope="session")
+def planted(units):
+    """~4.300 records: 4.000 people, ~8% written twice (ground truth in cluster_id)."""
+    from ansinh.registry.synthetic import CommuneSpec, generate_population
+
+    pop = generate_population(persons=4000, seed=7, communes=[CommuneSpec(c, n, u) for c, n, u in units.communes])
+    return add_duplicates(pop.persons, rate=0.08, seed=7, units=units)
+
+
+@pytest.fixture(scope="session")
+def prepared(planted, units):
+    return prepare_records(planted.rename({"record_id": "unique_id"}), commune_map=units.old_to_new,
+                           keep=["cluster_id"])
+
+
+@pytest.fixture(scope="session")
+def trained(prepared):
+    return mm.train(prepared.drop("cluster_id"), u_max_pairs=2e6)
