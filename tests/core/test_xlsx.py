@@ -90,7 +90,9 @@ def test_streaming_export_of_many_rows_reads_back(tmp_path):
 @pytest.mark.skipif(not (shutil.which("libreoffice") or shutil.which("soffice")), reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_export(export, tmp_path):
     office = shutil.which("libreoffice") or shutil.which("soffice")
-    subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(export)],
+    # 44,34,76: comma-separated, double-quoted, UTF-8; a private profile so parallel runs don't collide.
+    subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(tmp_path), str(export)],
                    check=True, capture_output=True, timeout=120)
     with open(tmp_path / "chi_tra.csv", encoding="utf-8", errors="replace") as fh:
         rows = list(csv.reader(fh))

@@ -20,6 +20,18 @@ def area_commune_ids(user: User) -> list[int]:
     return ids
 
 
+def area_current_communes(user: User) -> QuerySet:
+    """Today's communes inside the user's area, by name: for filters and address choices."""
+    from ansinh.geo.models import AdminUnit, Level, Structure
+
+    communes = AdminUnit.objects.filter(level=Level.COMMUNE, structure=Structure.CURRENT).order_by("name")
+    if user.area_id is None:
+        return communes.none()
+    if user.area.level == Level.PROVINCE:
+        return communes.filter(province_code=user.area.province_code)
+    return communes.filter(pk__in=area_commune_ids(user))
+
+
 def scope_to_area(queryset: QuerySet, user: User, *, commune_field: str = "commune") -> QuerySet:
     """Keep only rows whose commune is inside the user's area. No area, no rows."""
     if not user.is_authenticated or user.area_id is None:
@@ -72,6 +84,6 @@ def mask_identity(value: str | None) -> str:
     return value[:5] + "*" * max(len(value) - 7, 0) + value[-2:] if len(value) > 7 else "*" * len(value)
 
 
-__all__ = ["Role", "area_commune_ids", "scope_to_area", "can_read_registry", "can_edit_registry",
+__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_read_registry", "can_edit_registry",
            "can_see_identity", "can_import", "mask_identity", "require_registry_editor",
            "require_commune_in_area", "user_covers_commune"]

@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import (
-    area_commune_ids,
+    area_current_communes,
     can_edit_registry,
     can_read_registry,
     can_see_identity,
     mask_identity,
 )
 from ansinh.core.errors import DomainError
-from ansinh.geo.models import AdminUnit, Structure
 from ansinh.registry import selectors, services
 from ansinh.registry.forms import (
     ChangeHeadForm,
@@ -31,16 +30,6 @@ from ansinh.registry.forms import (
 from ansinh.registry.models import Membership, Person, Sex
 
 PAGE_SIZE = 50
-
-
-def _area_communes(user):
-    """Today's communes inside the user's area, for filters and address choices."""
-    communes = AdminUnit.objects.filter(level="commune", structure=Structure.CURRENT).order_by("name")
-    if user.area_id is None:
-        return communes.none()
-    if user.area.level == "province":
-        return communes.filter(province_code=user.area.province_code)
-    return communes.filter(pk__in=area_commune_ids(user))
 
 
 def _bind_error(form, err: DomainError) -> None:
@@ -73,7 +62,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "rows": [(p, p.pid if show_id else mask_identity(p.pid), p.cmnd if show_id else mask_identity(p.cmnd))
                  for p in rows[:PAGE_SIZE]],
         "has_next": len(rows) > PAGE_SIZE, "page": page, "params": params,
-        "communes": _area_communes(request.user), "sexes": Sex.choices, "age_bands": selectors.AGE_BANDS,
+        "communes": area_current_communes(request.user), "sexes": Sex.choices, "age_bands": selectors.AGE_BANDS,
         "statuses": [("alive", "Còn sống"), ("dead", "Đã mất"), ("no_id", "Chưa có giấy tờ"),
                      ("cmnd_only", "Chỉ có CMND"), ("year_only", "Chỉ có năm sinh")],
         "query_string": params.urlencode().replace(f"page={page}", "").strip("&"),
@@ -144,7 +133,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     rows = list(households[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     return render(request, "registry/household_list.html", {
         "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page, "params": request.GET,
-        "communes": _area_communes(request.user), "can_edit": can_edit_registry(request.user),
+        "communes": area_current_communes(request.user), "can_edit": can_edit_registry(request.user),
     })
 
 
@@ -165,7 +154,7 @@ def _household_page(request, household, *, member_form=None, move_form=None, sta
         "history": selectors.household_history(household=household),
         "can_edit": can_edit_registry(request.user),
         "member_form": member_form or MemberForm(),
-        "move_form": move_form or MoveForm(communes=_area_communes(request.user),
+        "move_form": move_form or MoveForm(communes=area_current_communes(request.user),
                                            initial={"commune": household.commune_id, "village": household.village}),
     }, status=status)
 
@@ -232,7 +221,7 @@ def household_move(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     if not can_edit_registry(request.user):  # the page would not show the form, so not its error either
         raise HttpForbidden
-    form = MoveForm(request.POST, communes=_area_communes(request.user))
+    form = MoveForm(request.POST, communes=area_current_communes(request.user))
     if form.is_valid():
         try:
             services.household_move(actor=request.user, household=household, **form.cleaned_data)
@@ -248,7 +237,7 @@ def household_move(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest) -> HttpResponse:
     if not can_edit_registry(request.user):
         raise HttpForbidden
-    form = HouseholdForm(request.POST or None, communes=_area_communes(request.user))
+    form = HouseholdForm(request.POST or None, communes=area_current_communes(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
