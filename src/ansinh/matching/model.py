@@ -313,10 +313,28 @@ class MatchModel:
         return cls(settings=data["settings"], tf_tables=data.get("tf_tables", {}),
                    thresholds=Thresholds(**data.get("thresholds", {})))
 
-    def settings_for(self, link_type: str) -> dict[str, Any]:
+    def settings_for(self, link_type: str, dialect: str = "duckdb") -> dict[str, Any]:
+        """The trained settings for a link type and SQL dialect. Splink stores level SQL
+        in the dialect it was trained in; for another backend the definition is rebuilt
+        in that dialect and the trained m/u/λ copied level by level."""
         settings = dict(self.settings)
+        if dialect != settings.get("sql_dialect", "duckdb"):
+            settings = _retarget(settings, dialect)
         settings["link_type"] = link_type
         return settings
+
+
+def _retarget(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
+    creator = vietnamese_settings() if any(
+        c.get("output_column_name") == "identity" for c in trained["comparisons"]) else baseline_settings()
+    fresh = creator.create_settings_dict(sql_dialect_str=dialect)
+    for new, old in zip(fresh["comparisons"], trained["comparisons"], strict=True):
+        for new_level, old_level in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    fresh["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    return fresh
 
 
 def tf_tables_of(records: pl.DataFrame, columns=TF_COLUMNS) -> dict[str, dict[str, float]]:
@@ -403,7 +421,8 @@ class Prediction:
 
 
 def linker_for(model: MatchModel, frames: list, db_api, *, link_type: str) -> Linker:
-    linker = Linker(frames if len(frames) > 1 else frames[0], model.settings_for(link_type))
+    settings = model.settings_for(link_type, db_api.sql_dialect.sql_dialect_str)
+    linker = Linker(frames if len(frames) > 1 else frames[0], settings)
     if model.tf_tables:
         _register_tf(linker, db_api, model.tf_tables)
     return linker
@@ -430,7 +449,7 @@ def predict(
     frames = [register_frame(db_api, records, "ban_ghi")]
     if other is not None:
         frames.append(register_frame(db_api, other, "csdl"))
-    rules = model.settings["blocking_rules_to_generate_predictions"]
+    rules = model.settings_for(link_type, db_api.sql_dialect.sql_dialect_str)["blocking_rules_to_generate_predictions"]
     blocking = count_comparisons(frames if other is not None else frames[0], blocking_rules=rules,
                                  link_type=link_type, sample=0.05 if records.height > 200_000 else 1.0)
     total = sum(b["pairs"] for b in blocking)
