@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from ansinh.matching.files import CLUSTER, PROBABILITY, REGISTRY_ID, match_file
 from ansinh.matching.evidence import AGREED
+from ansinh.matching.files import CLUSTER, PROBABILITY, REGISTRY_ID, match_file
 
 ROWS = [
     # STT, Họ và tên, Giới tính, Ngày sinh, Số định danh cá nhân, Xã/phường
