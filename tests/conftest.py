@@ -20,6 +20,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         admin_units_load()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_cache_dir(tmp_path_factory):
+    """Tests get their own file cache, never the one of a running development server."""
+    from django.test import override_settings
+
+    location = tmp_path_factory.mktemp("cache")
+    override = override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(location)}})
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The file cache outlives a test (it is shared with the worker): start each test without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def units(db):
     return admin_units_load()

@@ -185,8 +185,29 @@ def _display(field, value) -> str:
     return str(value)
 
 
+OVERVIEW_CACHE_SECONDS = 300
+
+
 def registry_overview(*, user: User, today: dt.date | None = None) -> dict:
-    """Counts for the home page: by commune, by sex and age band, and data quality."""
+    """Counts for the home page: by commune, by sex and age band, and data quality.
+
+    For a province or a former district (hundreds of thousands of people) the figures are kept for
+    five minutes per area; the page shows when they were counted.
+    """
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    if user.area_id is None or user.area.level == "commune" or not can_read_registry(user):
+        return {**_overview(user=user, today=today), "counted_at": timezone.now()}
+    key = f"registry-overview-{user.area_id}-{(today or dt.date.today()).isoformat()}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = {**_overview(user=user, today=today), "counted_at": timezone.now()}
+        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+    return overview
+
+
+def _overview(*, user: User, today: dt.date | None = None) -> dict:
     today = today or dt.date.today()
     persons = _readable(Person.objects.all(), user).filter(death_date__isnull=True)
     households = _readable(Household.objects.all(), user)
