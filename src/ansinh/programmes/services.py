@@ -130,8 +130,11 @@ def flag_resolve(*, actor: User, flag: RowFlag, resolution: str, justification: 
 
 
 def flags_resolve_all(*, actor: User, beneficiary_list: BeneficiaryList, kind: str, resolution: str,
-                      justification: str = "") -> int:
-    """Resolve every open flag of one kind in a list the same way (one decision, recorded once)."""
+                      justification: str = "", only_nothing_left: bool | None = None) -> int:
+    """Resolve every open flag of one kind in a list the same way (one decision, recorded once).
+
+    ``only_nothing_left``: True = only the flags where the overlap rule leaves 0 đ; False = only those where
+    it leaves an amount (this row is the one paid); None = all."""
     require_step(actor, "resolve", beneficiary_list.commune_id)
     if kind not in FlagKind.values or resolution not in Resolution.values:
         raise DomainError("Loại cảnh báo hoặc cách xử lý không hợp lệ.")
@@ -141,6 +144,10 @@ def flags_resolve_all(*, actor: User, beneficiary_list: BeneficiaryList, kind: s
     with transaction.atomic():
         bl = _locked(beneficiary_list, (ListStatus.DRAFT,))
         flags = RowFlag.objects.filter(row__beneficiary_list=bl, kind=kind, resolution="")
+        if only_nothing_left is True:
+            flags = flags.filter(amount_left=0)
+        elif only_nothing_left is False:
+            flags = flags.exclude(amount_left=0)
         row_ids = list(flags.values_list("row_id", flat=True))
         count = flags.update(resolution=resolution, justification=justification, resolved_by=actor,
                              resolved_at=timezone.now())
