@@ -108,16 +108,19 @@ def main() -> None:
     parser.add_argument("--phase", choices=["floor", "import"])
     parser.add_argument("--file")
     parser.add_argument("--keep-file", action="store_true")
+    parser.add_argument("--reuse", help="an already generated file (skips writing a new one)")
     args = parser.parse_args()
     if args.phase:
         (run_floor if args.phase == "floor" else run_import)(Path(args.file))
         return
     _django.setup()  # migrate and load units once, before timing
-    tmp = Path(tempfile.mkdtemp())
-    path = tmp / "danh_sach_200k.xlsx"
-    with _django.Timer() as t:
-        make_file(path, args.rows)
-    _django.say(f"File: {path} ({path.stat().st_size / 1e6:.1f} MB, {args.rows} rows) written in {t.seconds:.1f} s")
+    if args.reuse:
+        path, args.keep_file = Path(args.reuse), True
+    else:
+        path = Path(tempfile.mkdtemp()) / "danh_sach_200k.xlsx"
+        with _django.Timer() as t:
+            make_file(path, args.rows)
+        _django.say(f"File: {path} ({path.stat().st_size / 1e6:.1f} MB) written in {t.seconds:.1f} s")
     results = {}
     for phase in ("floor", "import"):
         out = subprocess.run([sys.executable, __file__, "--phase", phase, "--file", str(path)], check=True,

@@ -23,9 +23,11 @@ from ansinh.registry.models import Household, Membership, Person
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 50_000
-# Above this many people, PostgreSQL foreign keys and secondary indexes of the registry tables are dropped
-# before COPY and rebuilt after, as pg_restore does: one validating join and one index build are far
-# cheaper than a trigger and an index update per row. The tables are locked for the duration.
+# When a load brings more than this many people, and more than the table already holds, PostgreSQL
+# foreign keys and secondary indexes of the registry tables are dropped before COPY and rebuilt after,
+# as pg_restore does: one validating join and one index build are far cheaper than a trigger and an
+# index update per row. The tables are locked for the duration. Smaller loads into a large registry
+# keep the indexes (rebuilding 1.3M rows' indexes would cost more than it saves).
 REBUILD_ABOVE = 50_000
 
 
@@ -95,6 +97,14 @@ class _Deferred:
 
     indexes: list[str]
     foreign_keys: list[tuple[str, str, str]]  # (table, name, definition)
+
+
+def _estimated_rows(model) -> int:
+    """PostgreSQL's own row estimate (no count over a million rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [_table(model)])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _take_off_constraints(tables: list[str]) -> _Deferred:
@@ -180,7 +190,7 @@ def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
                 progress(label, base + rows, total)
         return report
 
-    rebuild = connection.vendor == "postgresql" and ps.height > REBUILD_ABOVE
+    rebuild = connection.vendor == "postgresql" and ps.height > max(REBUILD_ABOVE, _estimated_rows(Person))
     deferred = _take_off_constraints([_table(Household), _table(Person), _table(Membership)]) if rebuild else None
     _write(Household, hh, step("households", 0))
     _write(Person, ps, step("persons", hh.height))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from ansinh.core.identity import IdentityError, check_pid
 from ansinh.core.tabular import (
@@ -230,11 +230,19 @@ def _check_households(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _existing(column: str, values: list[str]) -> set[str]:
+    """Which of ``values`` the registry already holds in ``column`` (one set-based query on PostgreSQL)."""
+    model, name = (Household, "code") if column == "household_code" else (Person, column)
+    if not values:
+        return set()
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT t."{name}" FROM {table} t JOIN unnest(%s::text[]) AS u(v) ON t."{name}" = u.v',
+                           [values])
+            return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
-    model_field = {"household_code": (Household, "code")}.get(column, (Person, column))
-    model, name = model_field
-    for start in range(0, len(values), 5000):
-        chunk = values[start:start + 5000]
+    for start in range(0, len(values), 900):  # SQLite's variable limit
+        chunk = values[start:start + 900]
         found.update(model.objects.filter(**{f"{name}__in": chunk}).values_list(name, flat=True))
     return found
 
