@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ansinh.payments import views
 
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.batch_list, name="batch_list"),
+    path("danh-sach/<int:list_pk>/lap-dot/", views.batch_create, name="batch_create"),
+    path("dot/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("dot/<int:pk>/xuat.xlsx", views.batch_export, name="batch_export"),
+    path("dot/<int:pk>/ket-qua/", views.results_upload, name="results_upload"),
+    path("dot/<int:pk>/ket-qua/<int:import_pk>/loi.xlsx", views.results_report, name="results_report"),
+    path("dot/<int:pk>/doi-soat/", views.batch_reconcile, name="batch_reconcile"),
+    path("chuong-trinh/<int:pk>/doi-soat/", views.reconciliation, name="reconciliation"),
+    path("chuong-trinh/<int:pk>/doi-soat.xlsx", views.reconciliation_xlsx, name="reconciliation_xlsx"),
+]

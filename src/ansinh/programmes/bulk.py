@@ -43,6 +43,8 @@ def write_frame(table: str, frame: pl.DataFrame) -> int:
             else:
                 placeholders = ", ".join(["%s"] * len(frame.columns))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", chunk.rows())
+        if connection.vendor == "postgresql" and frame.height > 10_000:
+            cursor.execute(f"ANALYZE {table}")  # fresh statistics, or the next joins plan as if it were empty
     return frame.height
 
 

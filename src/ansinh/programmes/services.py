@@ -105,6 +105,18 @@ def list_checks_run(*, actor: User, beneficiary_list: BeneficiaryList) -> CheckS
     return summary
 
 
+def programme_checks_run(*, actor: User, programme: Programme) -> CheckSummary:
+    """Re-run every check on all the draft lists of the programme at once (province level)."""
+    require_step(actor, "generate")
+    with transaction.atomic():
+        ids = list(BeneficiaryList.objects.select_for_update().filter(programme=programme, status=ListStatus.DRAFT)
+                   .values_list("pk", flat=True))
+        summary = lists_check(programme=programme, list_ids=ids)
+        audit_record(actor=actor, action="programme.check", obj=programme,
+                     summary=f"Kiểm tra {len(ids)} danh sách: {summary.flagged} cảnh báo", details=summary.flags)
+    return summary
+
+
 def flag_resolve(*, actor: User, flag: RowFlag, resolution: str, justification: str = "") -> RowFlag:
     """Exclude the row, or keep it with a written justification."""
     row = flag.row

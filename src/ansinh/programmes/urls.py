@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ansinh.programmes import views
 
 app_name = "programmes"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.programme_list, name="programme_list"),
+    path("<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("<int:pk>/lap-danh-sach/", views.programme_generate, name="programme_generate"),
+    path("danh-sach/<int:pk>/", views.list_detail, name="list_detail"),
+    path("danh-sach/<int:pk>/niem-yet.xlsx", views.list_export, name="list_export"),
+    path("danh-sach/<int:pk>/<slug:step>/", views.list_step, name="list_step"),
+    path("canh-bao/<int:pk>/xu-ly/", views.flag_resolve, name="flag_resolve"),
+]

@@ -17,4 +17,10 @@ def navigation(request: HttpRequest) -> dict:
     if can_read_policy(user):
         items += [("Chính sách", reverse("policy:parameter_list")),
                   ("Giải thích cách tính", reverse("policy:explain"))]
+    from ansinh.programmes.permissions import can_read_programmes  # programmes and payments (issue #4)
+
+    if can_read_programmes(user) or user.role == "payment_agent":
+        if can_read_programmes(user):
+            items.append(("Chương trình hỗ trợ", reverse("programmes:programme_list")))
+        items.append(("Chi trả", reverse("payments:batch_list")))
     return {"nav_items": items}
