@@ -105,8 +105,9 @@ class Person(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["search_key"], name="person_search_key_idx"),
-            models.Index(fields=["commune", "search_key"], name="person_commune_key_idx"),
+            # (search_key, id): name order with a stable tie-break straight from the index.
+            models.Index(fields=["search_key", "id"], name="person_key_id_idx"),
+            models.Index(fields=["commune", "search_key", "id"], name="person_commune_key_id_idx"),
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
         ]
 

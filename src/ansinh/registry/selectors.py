@@ -42,11 +42,9 @@ def persons_for_user(*, user: User, query: str = "", commune_id: int | None = No
             qs = qs.filter(Q(pid__startswith=digits) | Q(cmnd__startswith=digits)
                            | Q(social_insurance_no__startswith=digits))
         elif _looks_like_household_code(query):
-            qs = qs.filter(household__code__iexact=query.strip())
+            qs = qs.filter(household__code=query.strip().upper())  # codes are stored upper-case
         else:
-            key = fold(query)
-            if key:
-                qs = qs.filter(search_key__contains=key)
+            qs = _name_search(qs, fold(query))
     if commune_id:
         qs = qs.filter(commune_id=commune_id)
     if sex:
@@ -59,6 +57,30 @@ def persons_for_user(*, user: User, query: str = "", commune_id: int | None = No
     if status in STATUSES:
         qs = qs.filter(STATUSES[status])
     return qs.select_related("commune", "household").order_by("search_key", "id")
+
+
+NAME_MATCH_CAP = 2000
+
+
+def _name_search(qs: QuerySet[Person], key: str) -> QuerySet[Person]:
+    """Names without diacritics, as officers type them.
+
+    Two words or more typed from the family name on ("nguyen thi h") are a prefix of the folded
+    name: one range scan of the (search_key, id) index, already in name order. Otherwise (one word,
+    or words from the middle: "thi hoa", "le tung") every word must appear; the first 2.000 matches
+    are taken through the trigram index and sorted, so that a very common word stays fast.
+    """
+    if not key:
+        return qs
+    words = key.split()
+    if len(words) >= 2:
+        prefix = qs.filter(search_key__startswith=key)
+        if prefix.exists():
+            return prefix
+    matches = qs
+    for word in words:
+        matches = matches.filter(search_key__contains=word)
+    return qs.filter(pk__in=matches.values("pk")[:NAME_MATCH_CAP])
 
 
 def _looks_like_household_code(query: str) -> bool:
@@ -83,7 +105,7 @@ def person_get_for_user(*, user: User, pk: int) -> Person:
 def households_for_user(*, user: User, query: str = "", commune_id: int | None = None) -> QuerySet[Household]:
     qs = _readable(Household.objects.all(), user)
     if query:
-        qs = qs.filter(Q(code__iexact=query.strip()) | Q(head__search_key__contains=fold(query)))
+        qs = qs.filter(Q(code=query.strip().upper()) | Q(head__search_key__contains=fold(query)))
     if commune_id:
         qs = qs.filter(commune_id=commune_id)
     return qs.select_related("commune", "head").order_by("code")

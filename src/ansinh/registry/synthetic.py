@@ -512,6 +512,10 @@ def _to_days(ago_years: np.ndarray, ref_days: int) -> np.ndarray:
 
 def _birth_dates(rng, age: np.ndarray, ref_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(birth days since epoch, birth year, precision 0 day / 1 month / 2 year)."""
+    # Ages pinned to a bound by the household templates' clipping (exact whole years, or the newborn
+    # floor) would pile thousands of people on one birth date: spread them over the year.
+    pinned = (age == np.round(age)) | (age < 0.05)
+    age = np.where(pinned, np.floor(age) + rng.uniform(0.02, 0.98, len(age)), age)
     days = np.minimum(_to_days(age, ref_days), ref_days)
     stamp = days.astype("datetime64[D]")
     year = stamp.astype("datetime64[Y]").astype(np.int64) + 1970
