@@ -11,6 +11,15 @@ from ansinh.geo.loaders import admin_units_load
 from ansinh.geo.models import AdminUnit, Level, Structure
 
 HA_TINH = "42"
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "client", "admin_client"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that touches the database, so that scripts/test can run only those a second time
+    on PostgreSQL (the rules, parsers and matching core do not depend on the database)."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.database)
 
 
 @pytest.fixture(scope="session")
