@@ -77,13 +77,19 @@ def _identity_condition(digits: str) -> Q:
     return condition | Q(cmnd__startswith=digits) if len(digits) < 9 else condition
 
 
+def _given_name_is(qs: QuerySet[Person], word: str) -> QuerySet[Person]:
+    if connection.vendor == "postgresql":
+        return qs.annotate(given_key=GIVEN_KEY).filter(given_key=word)  # the given-name index
+    return qs.filter(Q(search_key=word) | Q(search_key__endswith=f" {word}"))
+
+
 def _name_search(qs: QuerySet[Person], key: str) -> QuerySet[Person]:
     """Names without diacritics, as officers type them, each case one ordered index scan:
 
     1. two words or more typed from the family name on ("nguyen thi h"): a prefix of the folded name
        (range scan of the (search_key, id) index, already in name order);
     2. otherwise the last word as the given name ("hoa", "thi hoa", "le tung"), the other words
-       anywhere in the name (PostgreSQL: the given-name index, also in name order);
+       anywhere in the name (on PostgreSQL through the given-name index, also in name order);
     3. otherwise (a partial given name, a typo) every word anywhere: the first 2.000 matches through
        the trigram index, sorted.
     """
@@ -94,12 +100,11 @@ def _name_search(qs: QuerySet[Person], key: str) -> QuerySet[Person]:
         prefix = qs.filter(search_key__startswith=key)
         if prefix.exists():
             return prefix
-    if connection.vendor == "postgresql":
-        by_given = qs.annotate(given_key=GIVEN_KEY).filter(given_key=words[-1])
-        for word in words[:-1]:
-            by_given = by_given.filter(search_key__contains=word)
-        if by_given.exists():
-            return by_given
+    by_given = _given_name_is(qs, words[-1])
+    for word in words[:-1]:
+        by_given = by_given.filter(search_key__contains=word)
+    if by_given.exists():
+        return by_given
     if len(words) == 1:
         prefix = qs.filter(search_key__startswith=key)
         if prefix.exists():
