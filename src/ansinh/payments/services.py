@@ -60,8 +60,7 @@ REASON_LABELS = tuple((r.value, (str(r.label), *extra)) for r, extra in (
 RESULTS_SCHEMA = Schema(fields=(
     Field("seq", "STT", ("Số thứ tự", "TT"), required=True, kind="int"),
     Field("full_name", "Họ và tên", ("Họ tên",)),
-    Field("identity", "Số định danh", ("Số định danh cá nhân", "Số CCCD", "CMND/CCCD"), required=True,
-          kind="identity"),
+    Field("identity", "Số định danh", ("Số định danh cá nhân", "Số CCCD", "CMND/CCCD"), kind="identity"),
     Field("amount", "Số tiền", ("Số tiền được hỗ trợ", "Số tiền phải chi"), required=True, kind="money"),
     Field("result", "Kết quả", ("Kết quả chi trả", "Tình trạng"), required=True, kind="choice", choices=RESULT_LABELS),
     Field("paid_date", "Ngày chi trả", ("Ngày nhận", "Ngày chi"), kind="date"),
@@ -204,7 +203,7 @@ def _check_results(rows: pl.DataFrame, lines: pl.DataFrame, paid_elsewhere: set[
                                  pl.col("returned").fill_null(0))
     checks = [
         (pl.col("line_id").is_null(), pl.format("STT {} không có trong đợt chi trả này.", pl.col("seq"))),
-        (pl.col("line_id").is_not_null() & (pl.col("identity") != pl.col("l_identity")),
+        (pl.col("line_id").is_not_null() & (pl.col("identity").fill_null("") != pl.col("l_identity").fill_null("")),
          pl.format("Số định danh {} không khớp người ở STT {} của đợt chi trả (người này không có trong danh sách).",
                    pl.col("identity"), pl.col("seq"))),
         (pl.col("line_id").is_not_null() & (pl.col("amount") != pl.col("l_amount")),

@@ -153,6 +153,11 @@ def flags_resolve_all(*, actor: User, beneficiary_list: BeneficiaryList, kind: s
     justification = (justification or "").strip()
     if resolution == Resolution.KEEP and len(justification) < 5:
         raise DomainError("Giữ lại cần ghi rõ lý do (giải trình).", field="justification")
+    open_flags = RowFlag.objects.filter(row__beneficiary_list=beneficiary_list, kind=kind, resolution="")
+    if only_nothing_left is not None:
+        open_flags = open_flags.filter(amount_left=0) if only_nothing_left else open_flags.exclude(amount_left=0)
+    if not open_flags.exists():
+        return 0
     with transaction.atomic():
         bl = _locked(beneficiary_list, (ListStatus.DRAFT,))
         flags = RowFlag.objects.filter(row__beneficiary_list=bl, kind=kind, resolution="")
