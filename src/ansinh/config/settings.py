@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ansinh.policy",
     "ansinh.programmes",
     "ansinh.payments",
+    "ansinh.matching",
     "ansinh.web",
 ]
 

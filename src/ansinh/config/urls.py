@@ -10,5 +10,6 @@ urlpatterns = [
     path("chinh-sach/", include("ansinh.policy.urls")),
     path("chuong-trinh/", include("ansinh.programmes.urls")),
     path("chi-tra/", include("ansinh.payments.urls")),
+    path("trung-lap/", include("ansinh.matching.urls")),
     path("", include("ansinh.web.urls")),
 ]

@@ -12,6 +12,8 @@ def navigation(request: HttpRequest) -> dict:
     items = [("Tổng quan", reverse("web:home"))]
     if can_read_registry(user):
         items += [("Nhân khẩu", reverse("registry:person_list")), ("Hộ gia đình", reverse("registry:household_list"))]
+    if can_read_registry(user):
+        items.append(("Trùng lặp", reverse("matching:pair_list")))
     if can_import(user):
         items.append(("Nhập từ Excel", reverse("registry:import_upload")))
     if can_read_policy(user):

@@ -1,0 +1,478 @@
+"""Reads for matching: the review queue (area-scoped), merges, the model in use, and the
+duplicate check while typing (province-wide candidates, details only inside the user's area).
+
+The duplicate check answers in milliseconds: candidates come from indexed queries (exact
+identity numbers; given name + birth year ±1 on an expression index; exact birth date or
+day/month swapped + name similarity), and the few candidates are scored with the trained
+model's own level conditions and m/u weights in an in-process DuckDB (``fast_score``), not
+by building a Splink linker per keystroke (≈ 1 s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ansinh.accounts.models import User
+from ansinh.accounts.permissions import (
+    area_commune_ids,
+    can_read_registry,
+    can_see_identity,
+    mask_identity,
+    scope_to_area,
+)
+from ansinh.core.identity import digits_only
+from ansinh.core.text import fold
+from ansinh.matching.models import (
+    CandidatePair,
+    FileMatch,
+    MatchingSettings,
+    MatchRun,
+    PairStatus,
+    PersonMerge,
+    RunStatus,
+)
+from ansinh.registry.models import DatePrecision, Person
+
+HINT_MIN_PROBABILITY = 0.5
+HINT_LIMIT = 5
+CANDIDATE_LIMIT = 30
+
+
+# -- merged people ---------------------------------------------------------------------------
+
+def merged_person_ids() -> QuerySet:
+    """Ids of people merged into another (active merges): a subquery, e.g.
+    ``Person.objects.exclude(pk__in=merged_person_ids())``."""
+    return PersonMerge.objects.filter(undone_at__isnull=True).values("merged_id")
+
+
+def exclude_merged(queryset: QuerySet, *, person_field: str = "pk") -> QuerySet:
+    """``queryset`` without the people merged into another."""
+    return queryset.exclude(**{f"{person_field}__in": merged_person_ids()})
+
+
+def active_merge_of(person_id: int) -> PersonMerge | None:
+    """The merge that folded this person into another, if any."""
+    return PersonMerge.objects.filter(merged_id=person_id, undone_at__isnull=True).select_related("kept").first()
+
+
+def merges_into(person_id: int) -> QuerySet[PersonMerge]:
+    """People merged into this one (active merges): their history belongs to this person's story."""
+    return PersonMerge.objects.filter(kept_id=person_id, undone_at__isnull=True).select_related("merged")
+
+
+# -- settings and the model --------------------------------------------------------------------
+
+def matching_settings() -> MatchingSettings:
+    return MatchingSettings.objects.get_or_create(pk=1)[0]
+
+
+def matching_model():
+    """The model in use: the one trained by the latest finished run, else the shipped default, else None."""
+    from ansinh.matching import files
+    from ansinh.matching.model import MatchModel
+
+    run = (MatchRun.objects.filter(status=RunStatus.FINISHED).exclude(model={}).order_by("-finished_at", "-id")
+           .only("id", "model").first())
+    if run is not None:
+        return _cached_model(run.pk, lambda: MatchModel.from_dict(run.model))
+    if Path(files.DEFAULT_MODEL).exists():
+        return _cached_model("default", files.load_model)
+    return None
+
+
+_MODELS: dict = {}
+
+
+def _cached_model(key, load):
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = load()
+    return _MODELS[key]
+
+
+# -- fast scoring with the trained weights ----------------------------------------------------
+
+@dataclass
+class _Level:
+    sql: str
+    weight: float
+    is_null: bool
+    label: str
+    tf_column: str | None = None
+    tf_weight: float = 0.0
+    log2_u: float = 0.0
+
+
+@dataclass
+class _Comparison:
+    name: str
+    description: str
+    levels: list[_Level] = field(default_factory=list)
+
+
+@dataclass
+class CompiledModel:
+    prior_weight: float
+    comparisons: list[_Comparison]
+    tf_tables: dict
+    sql: str
+
+
+def compile_model(model) -> CompiledModel:
+    """The model's comparison levels as one DuckDB ``CASE`` per comparison, with their weights."""
+    settings = model.settings_for("dedupe_only")
+    lam = settings["probability_two_random_records_match"]
+    comparisons = []
+    for comp in settings["comparisons"]:
+        levels = []
+        for i, lv in enumerate(comp["comparison_levels"]):
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            is_null = bool(lv.get("is_null_level"))
+            weight = 0.0 if is_null or m is None or u is None else math.log2(max(m, 1e-12) / max(u, 1e-12))
+            levels.append(_Level(sql=lv["sql_condition"], weight=weight, is_null=is_null,
+                                 label=lv.get("label_for_charts") or f"mức {i}",
+                                 tf_column=lv.get("tf_adjustment_column"),
+                                 tf_weight=float(lv.get("tf_adjustment_weight") or 0.0),
+                                 log2_u=math.log2(max(u or 1e-12, 1e-12))))
+        comparisons.append(_Comparison(comp["output_column_name"], comp.get("comparison_description", ""), levels))
+    cases = []
+    for comp in comparisons:
+        whens = " ".join(f"WHEN ({lv.sql}) THEN {i}" for i, lv in enumerate(comp.levels) if lv.sql != "ELSE")
+        else_index = next((i for i, lv in enumerate(comp.levels) if lv.sql == "ELSE"), -1)
+        cases.append(f'CASE {whens} ELSE {else_index} END AS "g_{comp.name}"')
+    sql = "SELECT unique_id_r, " + ", ".join(cases) + " FROM pairs"
+    return CompiledModel(prior_weight=math.log2(lam / (1 - lam)), comparisons=comparisons,
+                         tf_tables=model.tf_tables, sql=sql)
+
+
+_local = threading.local()
+
+
+def _duckdb():
+    con = getattr(_local, "con", None)
+    if con is None:
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute("SET threads = 1")
+        _local.con = con
+    return con
+
+
+def _compiled(model) -> CompiledModel:
+    cache = getattr(_local, "compiled", None)
+    if cache is None or cache[0] is not model:
+        cache = (model, compile_model(model))
+        _local.compiled = cache
+    return cache[1]
+
+
+def _tf_adjustment(level: _Level, table: dict, left, right) -> float:
+    values = [table.get(v, min(table.values())) for v in (left, right) if v is not None]
+    if not values or not level.tf_weight:
+        return 0.0
+    return level.tf_weight * (level.log2_u - math.log2(max(values)))
+
+
+def fast_score(record: dict, candidates: list[dict], model) -> list[dict]:
+    """Score one new person against a few candidates with the model's trained weights.
+
+    Same inputs as ``ansinh.matching.model.score_candidates``; returns per candidate
+    ``unique_id``, ``match_probability``, ``match_weight`` and ``evidence`` (per field
+    label: weight, agreed, the levels the pair fell in)."""
+    from ansinh.matching.evidence import FIELD_LABELS
+    from ansinh.matching.normalize import prepare_records
+
+    if not candidates:
+        return []
+    compiled = _compiled(model)
+    left = prepare_records(pl.DataFrame([record]))
+    right = prepare_records(pl.DataFrame(candidates, infer_schema_length=None))
+    pairs = left.rename({c: f"{c}_l" for c in left.columns}).join(
+        right.rename({c: f"{c}_r" for c in right.columns}), how="cross")
+    con = _duckdb()
+    con.register("pairs", pairs.to_arrow())
+    try:
+        gammas = con.execute(compiled.sql).fetchall()
+    finally:
+        con.unregister("pairs")
+    rows = {r["unique_id_r"]: r for r in pairs.to_dicts()}
+    out = []
+    for uid, *levels in gammas:
+        row = rows[uid]
+        total = compiled.prior_weight
+        per_label: dict[str, dict] = {}
+        for comp, index in zip(compiled.comparisons, levels, strict=True):
+            level = comp.levels[index]
+            weight = level.weight
+            if level.tf_column and level.tf_column in compiled.tf_tables and not level.is_null:
+                weight += _tf_adjustment(level, compiled.tf_tables[level.tf_column],
+                                         row.get(f"{level.tf_column}_l"), row.get(f"{level.tf_column}_r"))
+            total += weight
+            label = FIELD_LABELS.get(comp.name, comp.name)
+            item = per_label.setdefault(label, {"label": label, "weight": 0.0, "levels": []})
+            item["weight"] += weight
+            if not level.is_null:
+                item["levels"].append(f"{comp.description}: {level.label}")
+        probability = 2 ** total / (1 + 2 ** total) if total < 1000 else 1.0
+        evidence = [{**v, "weight": round(v["weight"], 2), "agreed": v["weight"] > 0} for v in per_label.values()]
+        out.append({"unique_id": uid, "match_probability": probability, "match_weight": total,
+                    "evidence": evidence})
+    return sorted(out, key=lambda r: -r["match_probability"])
+
+
+def rule_score(record: dict, candidates: list[dict]) -> list[dict]:
+    """Without a trained model: a transparent score (name, birth date, sex, identity number)."""
+    key = fold(record.get("full_name") or "")
+    out = []
+    for cand in candidates:
+        ckey = fold(cand.get("full_name") or "")
+        evidence = []
+        name = difflib.SequenceMatcher(None, key, ckey).ratio()
+        evidence.append({"label": "Họ tên", "weight": round(4 * name - 2, 2), "agreed": name >= 0.85,
+                         "levels": [f"giống {name:.0%} (bỏ dấu)"]})
+        birth = _birth_agreement(record, cand)
+        evidence.append({"label": "Ngày sinh", "weight": birth[0], "agreed": birth[0] > 0, "levels": [birth[1]]})
+        if record.get("sex") and cand.get("sex"):
+            same = record["sex"] == cand["sex"]
+            evidence.append({"label": "Giới tính", "weight": 1.0 if same else -4.0, "agreed": same,
+                             "levels": ["giống" if same else "khác"]})
+        for kind in ("pid", "cmnd"):
+            if record.get(kind) and cand.get(kind):
+                same = record[kind] == cand[kind]
+                evidence.append({"label": "Số định danh", "weight": 10.0 if same else -6.0, "agreed": same,
+                                 "levels": ["trùng số" if same else "khác số"]})
+        total = sum(e["weight"] for e in evidence)
+        probability = 1 / (1 + 2 ** (-(total - 3)))
+        out.append({"unique_id": cand["unique_id"], "match_probability": probability, "match_weight": total,
+                    "evidence": evidence})
+    return sorted(out, key=lambda r: -r["match_probability"])
+
+
+def _birth_agreement(record: dict, cand: dict) -> tuple[float, str]:
+    a, b = record.get("birth_date"), cand.get("birth_date")
+    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
+        return 0.0, "không so được"
+    if a.year != b.year:
+        return (-1.0, "lệch một năm") if abs(a.year - b.year) == 1 else (-4.0, "khác năm")
+    if "year" in (record.get("birth_precision"), cand.get("birth_precision")):
+        return 3.0, "trùng năm (một bên chỉ có năm)"
+    if (a.month, a.day) == (b.month, b.day):
+        return 6.0, "trùng ngày, tháng, năm"
+    if (a.month, a.day) == (b.day, b.month):
+        return 4.0, "đảo ngày và tháng"
+    return 1.0, "trùng năm"
+
+
+# -- the duplicate check while typing ----------------------------------------------------------
+
+@dataclass
+class DuplicateHint:
+    person_id: int
+    probability: float
+    inside: bool
+    commune_name: str
+    birth_year: int
+    evidence: list
+    full_name: str = ""
+    birth_display: str = ""
+    household_id: int | None = None
+    household_code: str = ""
+    identity: str = ""
+
+
+def _candidate_ids(*, key: str, birth: dt.date | None, precision: str, pid: str, cmnd: str) -> list[int]:
+    ids: list[int] = []
+    if pid or cmnd:
+        ids += list(Person.objects.filter((Q(pid=pid) if pid else Q(pk__in=[]))
+                                          | (Q(cmnd=cmnd) if cmnd else Q(pk__in=[])))
+                    .values_list("pk", flat=True)[:5])
+    words = key.split()
+    if birth is None or len(words) < 2:
+        return ids
+    given = words[-1]
+    low, high = dt.date(birth.year - 1, 1, 1), dt.date(birth.year + 1, 12, 31)
+    dates = [birth]
+    if precision == DatePrecision.DAY and birth.day <= 12 and birth.day != birth.month:
+        dates.append(dt.date(birth.year, birth.day, birth.month))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT id FROM registry_person WHERE split_part(search_key, ' ', -1) = %s "
+                "AND birth_date BETWEEN %s AND %s ORDER BY similarity(search_key, %s) DESC, id LIMIT %s",
+                [given, low, high, key, CANDIDATE_LIMIT])
+            ids += [r[0] for r in cursor.fetchall()]
+            if precision == DatePrecision.DAY:
+                cursor.execute(
+                    "SELECT id FROM registry_person WHERE birth_date = ANY(%s) AND similarity(search_key, %s) >= 0.4 "
+                    "ORDER BY similarity(search_key, %s) DESC, id LIMIT %s", [dates, key, key, CANDIDATE_LIMIT])
+                ids += [r[0] for r in cursor.fetchall()]
+        else:
+            cursor.execute(
+                "SELECT id FROM registry_person WHERE (search_key LIKE %s OR search_key = %s) "
+                "AND birth_date BETWEEN %s AND %s ORDER BY id LIMIT 200", [f"% {given}", given, low, high])
+            ids += [r[0] for r in cursor.fetchall()]
+            if precision == DatePrecision.DAY:
+                cursor.execute("SELECT id, search_key FROM registry_person WHERE birth_date IN (%s, %s) LIMIT 500",
+                               [dates[0], dates[-1]])
+                ids += [i for i, k in cursor.fetchall() if difflib.SequenceMatcher(None, key, k).ratio() >= 0.6]
+    return list(dict.fromkeys(ids))
+
+
+def _covers(user: User, commune_id: int, province_code: str = "") -> bool:
+    if user.area_id is None:
+        return False
+    ids = getattr(user, "_area_commune_id_set", None)
+    if ids is None:
+        ids = user._area_commune_id_set = set(area_commune_ids(user))
+    return commune_id in ids
+
+
+def duplicate_candidates(*, user: User, full_name: str, birth: dt.date | None, birth_precision: str = "day",
+                         sex: str = "", pid: str = "", cmnd: str = "", limit: int = HINT_LIMIT) -> list[DuplicateHint]:
+    """Likely existing people for what is being typed, across the whole province. Details only for
+    people inside the user's area (and identity numbers only for roles that may see them)."""
+    if not can_read_registry(user):
+        return []
+    key = fold(full_name)
+    pid, cmnd = digits_only(pid or ""), digits_only(cmnd or "")
+    ids = _candidate_ids(key=key, birth=birth, precision=birth_precision, pid=pid if len(pid) == 12 else "",
+                         cmnd=cmnd if len(cmnd) == 9 else "")
+    if not ids:
+        return []
+    rows = list(exclude_merged(Person.objects.filter(pk__in=ids)).values(
+        "id", "full_name", "sex", "birth_date", "birth_precision", "pid", "cmnd", "commune_id", "commune__name",
+        "commune__code", "commune__province_code", "household_id", "household__code"))
+    record = {"unique_id": 0, "full_name": full_name, "sex": sex or None, "birth_date": birth,
+              "birth_precision": birth_precision if birth else None, "pid": pid or None, "cmnd": cmnd or None}
+    candidates = [{"unique_id": r["id"], "full_name": r["full_name"], "sex": r["sex"], "birth_date": r["birth_date"],
+                   "birth_precision": r["birth_precision"], "pid": r["pid"], "cmnd": r["cmnd"]} for r in rows]
+    model = matching_model()
+    scored = fast_score(record, candidates, model) if model is not None else rule_score(record, candidates)
+    by_id = {r["id"]: r for r in rows}
+    show_id = can_see_identity(user)
+    hints = []
+    for s in scored:
+        exact_id = (pid and by_id[s["unique_id"]]["pid"] == pid) or (cmnd and by_id[s["unique_id"]]["cmnd"] == cmnd)
+        if s["match_probability"] < HINT_MIN_PROBABILITY and not exact_id:
+            continue
+        r = by_id[s["unique_id"]]
+        inside = _covers(user, r["commune_id"], r["commune__province_code"])
+        hint = DuplicateHint(person_id=r["id"], probability=s["match_probability"], inside=inside,
+                             commune_name=r["commune__name"], birth_year=r["birth_date"].year,
+                             evidence=s["evidence"])
+        if inside:
+            person = Person(birth_date=r["birth_date"], birth_precision=r["birth_precision"])
+            number = r["pid"] or r["cmnd"] or ""
+            hint.full_name, hint.birth_display = r["full_name"], person.birth_display
+            hint.household_id, hint.household_code = r["household_id"], r["household__code"] or ""
+            hint.identity = number if show_id else mask_identity(number)
+        hints.append(hint)
+        if len(hints) == limit:
+            break
+    return hints
+
+
+# -- the review queue ----------------------------------------------------------------------------
+
+def _pairs_in_area(qs: QuerySet, user: User) -> QuerySet:
+    """A pair is visible to a user covering either person's commune."""
+    if not can_read_registry(user):
+        return qs.none()
+    return (scope_to_area(qs, user, commune_field="person_low__commune")
+            | scope_to_area(qs, user, commune_field="person_high__commune"))
+
+
+def pairs_for_user(*, user: User, status: str = PairStatus.PENDING, band: str = "") -> QuerySet[CandidatePair]:
+    qs = _pairs_in_area(CandidatePair.objects.all(), user)
+    if status:
+        qs = qs.filter(status=status)
+    if band:
+        qs = qs.filter(band=band)
+    return qs.select_related("person_low__commune", "person_high__commune", "run").order_by("-probability", "id")
+
+
+def pair_get_for_user(*, user: User, pk: int) -> CandidatePair:
+    try:
+        return pairs_for_user(user=user, status="").select_related(
+            "person_low__household", "person_high__household").get(pk=pk)
+    except CandidatePair.DoesNotExist as err:
+        raise Http404("Không tìm thấy cặp nghi trùng trong địa bàn của bạn.") from err
+
+
+def person_references(person: Person) -> list[tuple[str, int]]:
+    """(what, how many) rows in any app point at this person (memberships, enrolments, list rows...)."""
+    from ansinh.matching.services import person_reference_fields
+
+    out = []
+    for model, field_name in person_reference_fields():
+        n = model._default_manager.filter(**{field_name: person.pk}).count()
+        if n:
+            out.append((str(model._meta.verbose_name_plural), n))
+    return out
+
+
+def pair_sides(*, pair: CandidatePair, user: User) -> list[dict]:
+    """The two people side by side; identity numbers masked outside the user's area or role."""
+    show_id = can_see_identity(user)
+    sides = []
+    for person in (pair.person_low, pair.person_high):
+        inside = _covers(user, person.commune_id, person.commune.province_code)
+        reveal = show_id and inside
+        sides.append({
+            "person": person, "inside": inside,
+            "pid": person.pid if reveal else mask_identity(person.pid),
+            "cmnd": person.cmnd if reveal else mask_identity(person.cmnd),
+            "bhxh": person.social_insurance_no if reveal else mask_identity(person.social_insurance_no),
+            "references": person_references(person),
+        })
+    return sides
+
+
+def merges_for_user(*, user: User) -> QuerySet[PersonMerge]:
+    if not can_read_registry(user):
+        return PersonMerge.objects.none()
+    qs = PersonMerge.objects.all()
+    qs = scope_to_area(qs, user, commune_field="kept__commune") | scope_to_area(qs, user,
+                                                                                 commune_field="merged__commune")
+    return qs.select_related("kept__commune", "merged__commune", "actor", "undone_by").order_by("-merged_at", "-id")
+
+
+def merge_get_for_user(*, user: User, pk: int) -> PersonMerge:
+    try:
+        return merges_for_user(user=user).get(pk=pk)
+    except PersonMerge.DoesNotExist as err:
+        raise Http404("Không tìm thấy lần gộp trong địa bàn của bạn.") from err
+
+
+def latest_runs(limit: int = 5) -> list[MatchRun]:
+    return list(MatchRun.objects.select_related("created_by").defer("model").order_by("-created_at", "-id")[:limit])
+
+
+def run_get(*, pk: int) -> MatchRun:
+    try:
+        return MatchRun.objects.defer("model").get(pk=pk)
+    except MatchRun.DoesNotExist as err:
+        raise Http404("Không tìm thấy lần chạy.") from err
+
+
+def file_matches_for_user(*, user: User) -> QuerySet[FileMatch]:
+    return FileMatch.objects.filter(created_by=user).order_by("-created_at", "-id")
+
+
+def file_match_get_for_user(*, user: User, pk: int) -> FileMatch:
+    try:
+        return file_matches_for_user(user=user).get(pk=pk)
+    except FileMatch.DoesNotExist as err:
+        raise Http404("Không tìm thấy tệp.") from err

@@ -1,0 +1,186 @@
+"""Merging two records of one person, and undoing it: nothing is lost, nothing is left behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ansinh.core.errors import ConcurrentChange, DomainError, PermissionDenied
+from ansinh.matching import selectors, services
+from ansinh.matching.models import CandidatePair, MatchRun, NonMatch, PairStatus, PersonMerge
+from ansinh.programmes.models import Enrolment
+from ansinh.registry import services as registry
+from ansinh.registry.models import Household, Membership, Person, Relationship
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def twin(officer_a, commune_a, household_a):
+    """The head of household_a written a second time: no tones, a CMND and a BHXH number, a past
+    membership in another household, an enrolment in the NCC register."""
+    other = registry.household_create(
+        actor=officer_a, commune=commune_a, village="Tổ dân phố 5", code="HT18073TEST02",
+        head={"full_name": "Lê Thị Mai", "sex": "F", "birth_date": dt.date(1970, 2, 3)})
+    person = registry.household_add_member(
+        actor=officer_a, household=other, relationship=Relationship.SIBLING, full_name="Nguyen Van Hung",
+        sex="M", birth_date=dt.date(1968, 5, 12), cmnd="183111222", social_insurance_no="4201234567",
+        joined_date=dt.date(2010, 1, 1))
+    membership = Membership.objects.get(person=person)
+    registry.household_remove_member(actor=officer_a, membership=membership, left_date=dt.date(2024, 1, 5),
+                                     reason="Chuyển về hộ con")
+    Enrolment.objects.create(register="ncc", person=person, commune=commune_a, decision_number="12/QĐ-UBND",
+                             start_date=dt.date(2020, 1, 1))
+    return Person.objects.get(pk=person.pk)
+
+
+def _pair(kept, merged, officer) -> CandidatePair:
+    run = MatchRun.objects.create(created_by=officer, review_threshold=0.9, auto_merge_threshold=0.999)
+    low, high = sorted([kept.pk, merged.pk])
+    return CandidatePair.objects.create(run=run, person_low_id=low, person_high_id=high, probability=0.97,
+                                        match_weight=12.0, band="review",
+                                        evidence=[{"label": "Họ tên", "weight": 8.0, "agreed": True, "levels": []}])
+
+
+def test_merge_moves_everything_to_the_kept_record_and_undo_puts_it_back(officer_a, household_a, twin):
+    kept = household_a.head
+    membership_id = Membership.objects.get(person=twin).pk
+    enrolment_id = Enrolment.objects.get(person=twin).pk
+    twin_history = twin.history.count()
+    membership_history = Membership.history.filter(id=membership_id).count()
+    pair = _pair(kept, twin, officer_a)
+
+    merge = services.persons_merge(actor=officer_a, kept=kept, merged=twin, pair=pair)
+
+    kept.refresh_from_db()
+    twin.refresh_from_db()
+    assert (kept.pid, kept.cmnd, kept.social_insurance_no) == ("042068001234", "183111222", "4201234567")
+    assert (twin.pid, twin.cmnd, twin.social_insurance_no) == (None, None, None)
+    assert Membership.objects.get(pk=membership_id).person_id == kept.pk
+    assert set(kept.memberships.values_list("household__code", flat=True)) == {"HT18073TEST01", "HT18073TEST02"}
+    assert Enrolment.objects.get(pk=enrolment_id).person_id == kept.pk
+    # history rows stay with their records and gain an entry for the move
+    assert twin.history.count() >= twin_history
+    assert Membership.history.filter(id=membership_id).count() == membership_history + 1
+    assert Membership.history.filter(id=membership_id).latest("history_date").person_id == kept.pk
+    assert [m.merged_id for m in selectors.merges_into(kept.pk)] == [twin.pk]
+    # the merged person is gone from candidates and marked
+    assert twin.pk in set(selectors.merged_person_ids().values_list("merged_id", flat=True))
+    assert not selectors.exclude_merged(Person.objects.filter(pk=twin.pk)).exists()
+    assert selectors.active_merge_of(twin.pk).kept_id == kept.pk
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.MERGED
+    from ansinh.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="person_merge", object_id=str(kept.pk)).count() == 1
+
+    services.person_merge_undo(actor=officer_a, merge=merge)
+
+    kept.refresh_from_db()
+    twin.refresh_from_db()
+    assert (kept.pid, kept.cmnd, kept.social_insurance_no) == ("042068001234", None, None)
+    assert (twin.cmnd, twin.social_insurance_no) == ("183111222", "4201234567")
+    assert Membership.objects.get(pk=membership_id).person_id == twin.pk
+    assert Enrolment.objects.get(pk=enrolment_id).person_id == twin.pk
+    assert list(kept.memberships.values_list("household__code", flat=True)) == ["HT18073TEST01"]
+    assert Membership.history.filter(id=membership_id).latest("history_date").person_id == twin.pk
+    assert selectors.active_merge_of(twin.pk) is None
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.PENDING
+    with pytest.raises(ConcurrentChange):
+        services.person_merge_undo(actor=officer_a, merge=PersonMerge.objects.get(pk=merge.pk))
+
+
+def test_household_head_moves_and_comes_back(officer_a, commune_a, household_a):
+    other = registry.household_create(
+        actor=officer_a, commune=commune_a, village="Tổ dân phố 7", code="HT18073TEST03",
+        head={"full_name": "Nguyễn Văn Hùng", "sex": "M", "birth_date": dt.date(1968, 5, 12)})
+    twin = other.head
+    # the kept record has left household_a: the twin's current household can move to it
+    registry.household_change_head(actor=officer_a, household=household_a,
+                                   new_head=registry.household_add_member(
+                                       actor=officer_a, household=household_a, relationship=Relationship.CHILD,
+                                       full_name="Nguyễn Văn An", sex="M", birth_date=dt.date(1995, 1, 1)))
+    kept = Person.objects.get(pid="042068001234")
+    registry.household_remove_member(actor=officer_a, membership=Membership.objects.get(person=kept),
+                                     left_date=dt.date.today(), reason="Chuyển đi")
+    merge = services.persons_merge(actor=officer_a, kept=kept, merged=twin)
+    other.refresh_from_db()
+    kept.refresh_from_db()
+    assert other.head_id == kept.pk and kept.household_id == other.pk
+    services.person_merge_undo(actor=officer_a, merge=merge)
+    other.refresh_from_db()
+    kept.refresh_from_db()
+    assert other.head_id == twin.pk and kept.household_id is None
+    assert Person.objects.get(pk=twin.pk).household_id == other.pk
+
+
+def test_conflicting_identity_numbers_refuse_the_merge(officer_a, household_a, commune_a):
+    other = registry.household_create(
+        actor=officer_a, commune=commune_a, village="Tổ 1", code="HT18073TEST04",
+        head={"full_name": "Nguyễn Văn Hùng", "sex": "M", "birth_date": dt.date(1968, 5, 12), "pid": "042068009999"})
+    with pytest.raises(DomainError, match="số định danh cá nhân khác nhau"):
+        services.persons_merge(actor=officer_a, kept=household_a.head, merged=other.head)
+    assert not PersonMerge.objects.exists()
+
+
+def test_two_current_households_refuse_the_merge_with_the_rows_listed(officer_a, household_a, commune_a):
+    other = registry.household_create(
+        actor=officer_a, commune=commune_a, village="Tổ 1", code="HT18073TEST05",
+        head={"full_name": "Nguyen Van Hung", "sex": "M", "birth_date": dt.date(1968, 5, 12)})
+    with pytest.raises(DomainError, match="thành viên hộ #"):
+        services.persons_merge(actor=officer_a, kept=household_a.head, merged=other.head)
+    assert Membership.objects.filter(person=other.head, left_date__isnull=True).count() == 1
+
+
+def test_out_of_area_and_read_only_roles_may_not_merge(officer_b, leader, inspector, household_a, twin):
+    for user in (officer_b, leader, inspector):
+        with pytest.raises(PermissionDenied):
+            services.persons_merge(actor=user, kept=household_a.head, merged=twin)
+    assert not PersonMerge.objects.exists()
+
+
+def test_a_second_merge_of_the_same_pair_or_person_is_a_concurrent_change(officer_a, provincial, household_a, twin,
+                                                                           household_b):
+    pair = _pair(household_a.head, twin, officer_a)
+    services.persons_merge(actor=officer_a, kept=household_a.head, merged=twin, pair=pair)
+    with pytest.raises(ConcurrentChange):
+        services.persons_merge(actor=officer_a, kept=household_a.head, merged=twin, pair=pair)
+    with pytest.raises(ConcurrentChange):  # the same person again, into someone else
+        services.persons_merge(actor=provincial, kept=household_b.head, merged=twin)
+    assert PersonMerge.objects.filter(undone_at__isnull=True).count() == 1
+
+
+def test_different_people_are_remembered_and_never_proposed_again(officer_a, household_a, twin, trained):
+    first = MatchRun.objects.create(created_by=officer_a, review_threshold=0.5, auto_merge_threshold=0.999)
+    services.match_run_execute(run_id=first.pk, model=trained)
+    first.refresh_from_db()
+    pair = CandidatePair.objects.get(run=first, person_low=household_a.head, person_high=twin)
+    assert {e["label"] for e in pair.evidence} >= {"Họ tên", "Ngày sinh"}
+    assert next(e for e in pair.evidence if e["label"] == "Ngày sinh")["agreed"]
+
+    services.pair_mark_different(actor=officer_a, pair=pair)
+    assert NonMatch.objects.filter(person_low=household_a.head, person_high=twin).exists()
+
+    second = MatchRun.objects.create(created_by=officer_a, review_threshold=0.5, auto_merge_threshold=0.999)
+    services.match_run_execute(run_id=second.pk, model=trained)
+    second.refresh_from_db()
+    assert second.status == "finished" and second.pairs_known == 1
+    assert not CandidatePair.objects.filter(run=second, person_low=household_a.head, person_high=twin).exists()
+
+
+def test_auto_merge_only_when_enabled(officer_a, provincial, household_a, twin, trained):
+    run = MatchRun.objects.create(created_by=provincial, review_threshold=0.5, auto_merge_threshold=0.6)
+    services.match_run_execute(run_id=run.pk, model=trained)
+    assert not PersonMerge.objects.exists()
+    services.matching_settings_update(actor=provincial, auto_merge_enabled=True, auto_merge_threshold=0.6,
+                                      review_threshold=0.5)
+    run = MatchRun.objects.create(created_by=provincial, review_threshold=0.5, auto_merge_threshold=0.6,
+                                  auto_merge_enabled=True)
+    services.match_run_execute(run_id=run.pk, model=trained)
+    run.refresh_from_db()
+    assert run.auto_merged == 1
+    merge = PersonMerge.objects.get()
+    assert merge.automatic and {merge.kept_id, merge.merged_id} == {household_a.head_id, twin.pk}
+    assert Household.objects.filter(pk=household_a.pk).exists()
