@@ -62,6 +62,9 @@ def test_officer_searches_opens_household_and_adds_member(page, registry_world, 
     expect(row).to_contain_text("Vợ/chồng")
     expect(row).to_contain_text("042170005555")
     assert Person.objects.get(pid="042170005555").household_id == household.pk
+    history = page.locator("[data-testid=history]")
+    expect(history).to_contain_text("Thêm thành viên Phan Thị Mai")
+    expect(history).to_contain_text("Vợ/chồng")
 
     shot = page.screenshot(path=str(tmp_path / "ho.png"), full_page=True)
     assert (tmp_path / "ho.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot[:4] == b"\x89PNG"
