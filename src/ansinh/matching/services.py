@@ -402,14 +402,13 @@ def _execute(run: MatchRun, *, model, u_max_pairs: float) -> None:
         raise DomainError("Cơ sở dữ liệu chưa có đủ nhân khẩu để ghép.")
     records = prepare_records(frame.drop("commune_name", "commune_id"))
     if model is None:
+        model = matching_model()
+    if model is None:
         _progress(run, 20, "Ước lượng mô hình trên dữ liệu của tỉnh")
         try:
-            model = mm.train(records, u_max_pairs=min(u_max_pairs, frame.height * (frame.height - 1) / 2))
-        except Exception as err:  # Splink cannot train on too little data: fall back to the model in use
-            logger.warning("training failed, using the model in use: %s", err)
-            model = matching_model()
-            if model is None:
-                raise DomainError("Chưa ước lượng được mô hình (dữ liệu quá ít) và chưa có mô hình nào.") from err
+            model = registry_model_train(records, u_max_pairs=min(u_max_pairs, frame.height * (frame.height - 1) / 2))
+        except Exception as err:  # Splink cannot train on too little data
+            raise DomainError("Chưa ước lượng được mô hình (dữ liệu quá ít) và chưa có mô hình nào.") from err
     model = mm.MatchModel(settings=model.settings, tf_tables=model.tf_tables,
                           thresholds=mm.Thresholds(auto_merge=run.auto_merge_threshold, review=run.review_threshold))
     run.model = model.as_dict()
@@ -425,6 +424,21 @@ def _execute(run: MatchRun, *, model, u_max_pairs: float) -> None:
               pairs_total=len(pairs), pairs_auto=auto, pairs_review=len(pairs) - auto)
     if run.auto_merge_enabled and auto:
         _progress(run, 95, "Tự động gộp", auto_merged=_auto_merge(run, {(p[0], p[1]) for p in pairs if p[6]}))
+
+
+def registry_model_train(records, *, u_max_pairs: float = 1e7):
+    """Train on the registry itself. The core's EM sessions block on ``pid``, which the registry
+    keeps unique (no pairs: Splink refuses); here the sessions are full name + date, given name +
+    birth key, and family + middle name + birth year + commune, which between them leave every
+    comparison free at least once."""
+    from splink import block_on
+
+    from ansinh.matching import model as mm
+
+    rules = [block_on("full_name_f", "date_block"), block_on("given_f", "dm_key"),
+             block_on("family_f", "middle_f", "birth_year", "commune_now")]
+    return mm.train(records, deterministic_rules=[block_on("full_name_f", "date_block")], em_rules=rules,
+                    u_max_pairs=u_max_pairs)
 
 
 def _scored_pairs(pairs, model, records) -> list[tuple]:
