@@ -35,7 +35,9 @@ def _readable(qs: QuerySet, user: User) -> QuerySet:
 
 def persons_for_user(*, user: User, query: str = "", commune_id: int | None = None, sex: str = "",
                      age_band: str = "", status: str = "", today: dt.date | None = None) -> QuerySet[Person]:
-    qs = _readable(Person.objects.all(), user)
+    from ansinh.matching.selectors import exclude_merged  # a merged person is found as the kept one
+
+    qs = exclude_merged(_readable(Person.objects.all(), user))
     query = (query or "").strip()
     if query:
         digits = digits_only(query)
