@@ -192,7 +192,7 @@ class covid_group1_amount(Variable):
 
     def formula(person, period, parameters):
         off = person("covid_group1_off_work", period)
-        if not np.any(off):
+        if not _in_window(parameters, period) or not np.any(off):
             return np.zeros(person.count, dtype=np.int32)
         started = _between(
             person("covid_group1_off_start_date", period),
@@ -213,7 +213,7 @@ class covid_group2_household_business_amount(Variable):
 
     def formula(household, period, parameters):
         suspended = household("covid_group2_business_suspended", period)
-        if not np.any(suspended):
+        if not _in_window(parameters, period) or not np.any(suspended):
             return np.zeros(household.count, dtype=np.int32)
         revenue = household("covid_group2_declared_revenue", period)
         limit = parameter_value(parameters, period, P + "group2.revenue_limit")
@@ -230,7 +230,7 @@ class covid_group3_amount(Variable):
 
     def formula(person, period, parameters):
         without_income = person("covid_group3_without_income", period)
-        if not np.any(without_income):
+        if not _in_window(parameters, period) or not np.any(without_income):
             return np.zeros(person.count, dtype=np.int32)
         signed = person("covid_group3_contract_signed_date", period)
         signed_before = to_datetime64(
@@ -294,7 +294,9 @@ class covid_group7_poor_amount(Variable):
 
     def formula(person, period, parameters):
         listed = person("covid_group_poor_household_member", period)
-        if not np.any(listed):
+        # The window first: outside it the group's parameters are empty on purpose (a year period asks
+        # every month of 2020, and the cut-off below is undefined before April).
+        if not _in_window(parameters, period) or not np.any(listed):
             return np.zeros(person.count, dtype=np.int32)
         cutoff = to_datetime64(parameter_value(parameters, period, P + "group7_poor.died_before_excluded"))
         alive = person("death_date", period) >= cutoff
