@@ -305,3 +305,36 @@ class WorkflowEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+class UploadStatus(models.TextChoices):
+    CHECKED = "checked", _("Đã kiểm tra")
+    COMMITTED = "committed", _("Đã ghi vào danh sách")
+
+
+class ListUpload(TimeStampedModel):
+    """One Excel file of a group 1–4 list (Mẫu 01–04) uploaded for a commune: checked, then committed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="uploads")
+    group = models.ForeignKey(BeneficiaryGroup, on_delete=models.PROTECT, related_name="uploads")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    stored_path = models.CharField(max_length=500)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=UploadStatus.choices,
+                              default=UploadStatus.CHECKED)
+    total_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    written_rows = models.PositiveIntegerField(default=0)
+    new_persons = models.PositiveIntegerField(default=0)
+    beneficiary_list = models.ForeignKey(BeneficiaryList, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="uploads")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("tệp danh sách tải lên")
+        verbose_name_plural = _("tệp danh sách tải lên")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -41,7 +41,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                      group_code=request.GET.get("group", ""))
     return render(request, "programmes/programme_detail.html", {
         "programme": programme, "lists": lists[:500], "statuses": ListStatus.choices, "params": request.GET,
-        "can_generate": can_do(request.user, "generate")})
+        "can_generate": can_do(request.user, "generate"), "can_upload": _can_upload(request.user)})
 
 
 @login_required
@@ -56,6 +56,12 @@ def programme_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("programmes:programme_detail", pk=pk)
+
+
+def _can_upload(user) -> bool:
+    from ansinh.programmes.uploads import can_upload
+
+    return can_upload(user)
 
 
 def _row_view(row, show_id: bool, programme) -> dict:
@@ -160,3 +166,130 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 RESOLUTIONS = Resolution.choices
+
+
+# --- groups 1–4: lists uploaded from Excel -------------------------------------------------------------
+
+
+def _upload_communes(user):
+    from ansinh.geo.models import Level, Structure
+    from ansinh.geo.selectors import communes_in_area
+
+    if user.area is None:
+        return []
+    return list(communes_in_area(user.area).filter(level=Level.COMMUNE, structure=Structure.CURRENT)
+                .order_by("name")[:2000])
+
+
+@login_required
+def upload_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the group (Mẫu 01–04) and the commune, send the file."""
+    from ansinh.core.errors import PermissionDenied as Refused
+    from ansinh.programmes import uploads
+
+    _require_reader(request.user)
+    programme = get_object_or_404(selectors.programmes_for_user(user=request.user), pk=pk)
+    if not uploads.can_upload(request.user):
+        raise HttpForbidden("Vai trò của bạn không tải lên danh sách.")
+    groups = [g for g in programme.groups.filter(source="excel").order_by("order") if g.template in uploads.TEMPLATES
+              and uploads.can_upload(request.user, g)]
+    communes = _upload_communes(request.user)
+    if request.method == "POST":
+        group = next((g for g in groups if str(g.pk) == request.POST.get("group")), None)
+        commune = next((c for c in communes if str(c.pk) == request.POST.get("commune")), None)
+        upload_file = request.FILES.get("file")
+        if group is None or commune is None or upload_file is None:
+            messages.error(request, "Chọn nhóm, xã/phường và tệp danh sách (.xlsx, .xls, .csv).")
+        else:
+            try:
+                upload, _check = uploads.upload_receive(actor=request.user, programme=programme, group=group,
+                                                        commune=commune, file_name=upload_file.name,
+                                                        chunks=upload_file.chunks())
+                return redirect("programmes:upload_detail", pk=upload.pk)
+            except (DomainError, Refused) as err:
+                messages.error(request, err.message if hasattr(err, "message") else str(err))
+    return render(request, "programmes/upload_start.html", {
+        "programme": programme, "groups": groups, "communes": communes, "params": request.POST})
+
+
+def _upload_for(request, pk: int):
+    from ansinh.programmes.models import ListUpload
+
+    upload = get_object_or_404(ListUpload.objects.select_related("programme", "group", "commune", "beneficiary_list"),
+                               pk=pk)
+    from ansinh.accounts.permissions import user_covers_commune
+
+    if not (request.user.pk == upload.created_by_id or user_covers_commune(request.user, upload.commune_id)):
+        raise HttpForbidden("Tệp này thuộc địa bàn khác.")
+    return upload
+
+
+@login_required
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the check found; commit all rows, or only the valid ones when the officer chooses so."""
+    from pathlib import Path
+
+    from ansinh.core.errors import PermissionDenied as Refused
+    from ansinh.programmes import uploads
+    from ansinh.programmes.models import UploadStatus
+
+    _require_reader(request.user)
+    upload = _upload_for(request, pk)
+    if request.method == "POST" and upload.status != UploadStatus.COMMITTED:
+        try:
+            bl = uploads.upload_commit(actor=request.user, upload=upload, valid_only=request.POST.get("valid_only") == "1")
+            messages.success(request, f"Đã ghi {upload.__class__.objects.get(pk=upload.pk).written_rows} người vào {bl}.")
+            return redirect("programmes:list_detail", pk=bl.pk)
+        except (DomainError, Refused) as err:
+            messages.error(request, err.message if hasattr(err, "message") else str(err))
+    check, problem = None, ""
+    if upload.status != UploadStatus.COMMITTED:
+        try:
+            target = uploads.target_list(upload.programme, upload.group, upload.commune)
+            check = uploads.upload_check(programme=upload.programme, group=upload.group, commune=upload.commune,
+                                         path=Path(upload.stored_path), target=target)
+        except DomainError as err:
+            problem = err.message
+    return render(request, "programmes/upload_detail.html", {"upload": upload, "check": check, "problem": problem})
+
+
+@login_required
+def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file's rows as sent, plus the column «Lỗi» (.xlsx)."""
+    import tempfile
+    from pathlib import Path
+
+    from ansinh.programmes import uploads
+
+    _require_reader(request.user)
+    upload = _upload_for(request, pk)
+    target = uploads.target_list(upload.programme, upload.group, upload.commune)
+    check = uploads.upload_check(programme=upload.programme, group=upload.group, commune=upload.commune,
+                                 path=Path(upload.stored_path), target=target)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = uploads.error_report(check, Path(tmp) / "bao-cao-loi.xlsx").read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-loi-{upload.pk}.xlsx"'
+    return response
+
+
+@login_required
+def upload_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The empty form (Mẫu 01–04) with an example row."""
+    import tempfile
+    from pathlib import Path
+
+    from ansinh.programmes import uploads
+    from ansinh.programmes.models import BeneficiaryGroup
+
+    _require_reader(request.user)
+    group = get_object_or_404(BeneficiaryGroup, pk=pk)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = uploads.template_write(group, Path(tmp) / "mau.xlsx").read_bytes()
+    except DomainError as err:
+        raise HttpForbidden(err.message) from err
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    code = group.template.replace(" ", "-").replace("ẫ", "a")
+    response["Content-Disposition"] = f'attachment; filename="{code}-nhom-{group.code}.xlsx"'
+    return response
