@@ -75,6 +75,7 @@ class HouseholdForm(PersonForm):
 
 
 class MoveForm(StyledForm):
+    column_width = 12  # shown in a narrow card
     commune = forms.ModelChoiceField(label="Xã/phường mới", queryset=AdminUnit.objects.none())
     village = forms.CharField(label="Thôn/xóm/tổ dân phố", max_length=120)
     address_detail = forms.CharField(label="Địa chỉ chi tiết", max_length=255, required=False)

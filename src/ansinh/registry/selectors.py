@@ -284,11 +284,11 @@ def _overview(*, user: User, today: dt.date | None = None) -> dict:
     by_commune_persons = dict(persons.values_list("commune_id").annotate(n=Count("id")).order_by())
     by_commune_households = households.values("commune_id", "commune__name").annotate(n=Count("id")).order_by(
         "commune__name")
-    communes = [
-        {"id": row["commune_id"], "name": row["commune__name"], "households": row["n"],
-         "persons": by_commune_persons.get(row["commune_id"], 0)}
-        for row in by_commune_households
-    ]
+    communes = sorted(
+        ({"id": row["commune_id"], "name": row["commune__name"], "households": row["n"],
+          "persons": by_commune_persons.get(row["commune_id"], 0)} for row in by_commune_households),
+        key=lambda c: fold(c["name"]),  # Vietnamese order, whatever the database collation
+    )
     return {
         "households": sum(c["households"] for c in communes),
         "totals": totals,
