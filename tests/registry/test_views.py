@@ -357,3 +357,14 @@ def test_not_found_page_is_in_vietnamese(client, officer_a, household_b, setting
     response = client_for(client, officer_a).get(reverse("registry:household_detail", args=[household_b.pk]))
     assert response.status_code == 404
     assert "nằm ngoài địa bàn bạn được phân công" in response.content.decode()
+
+
+def test_missing_numbers_show_a_dash_not_none(client, officer_a, household_a):
+    from ansinh.registry import services
+    from ansinh.registry.models import Relationship
+
+    services.household_add_member(actor=officer_a, household=household_a, relationship=Relationship.CHILD,
+                                  full_name="Nguyễn Thị Không Số", sex="F", birth_date=dt.date(2010, 1, 1))
+    page = client_for(client, officer_a).get(reverse("registry:person_list"), {"q": "khong so"})
+    rows = by_testid(page, "person-results")
+    assert "Nguyễn Thị Không Số" in rows and "None" not in rows
