@@ -82,13 +82,19 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .select_related("beneficiary_list__group")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     show_id = can_see_identity(request.user)
     user = request.user
-    steps = {s: can_do(user, s, bl.commune_id) for s in ("submit", "appraise", "return", "approve", "post", "resolve")}
+    steps = {s: can_do(user, s, bl.commune_id) for s in ("submit", "appraise", "return", "approve", "post", "resolve", "pay",
+                                                        "close", "prepare")}
+    agents = []
+    if steps["pay"] and bl.status in (ListStatus.APPROVED, ListStatus.POSTED) and not bl.payment_batches.exists():
+        from ansinh.accounts.models import Role, User
+
+        agents = list(User.objects.filter(role=Role.PAYMENT_AGENT, is_active=True).order_by("username")[:200])
     return render(request, "programmes/list_detail.html", {
         "bl": bl, "rows": [_row_view(r, show_id, bl.programme) for r in rows[:PAGE_SIZE]],
         "has_next": len(rows) > PAGE_SIZE, "page": page, "steps": steps, "flag_kinds": FlagKind.choices,
         "open_flags": RowFlag.objects.filter(row__beneficiary_list=bl, resolution="").count(),
         "events": bl.events.select_related("actor"), "batches": bl.payment_batches.select_related("agent"),
-        "today": dt.date.today()})
+        "today": dt.date.today(), "agents": agents})
 
 
 def _act(request, pk: int, action) -> HttpResponse:
@@ -109,6 +115,7 @@ def list_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "appraise": lambda bl: services.list_appraise(actor=user, beneficiary_list=bl, note=post.get("note", "")),
         "return": lambda bl: services.list_return(actor=user, beneficiary_list=bl, reason=post.get("reason", "")),
         "post": lambda bl: services.list_post(actor=user, beneficiary_list=bl),
+        "close": lambda bl: services.list_close(actor=user, beneficiary_list=bl),
         "check": lambda bl: services.list_checks_run(actor=user, beneficiary_list=bl),
         "approve": lambda bl: services.list_approve(
             actor=user, beneficiary_list=bl, decision_number=post.get("decision_number", ""),
@@ -118,9 +125,25 @@ def list_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             actor=user, beneficiary_list=bl, kind=post.get("kind", ""), resolution=post.get("resolution", ""),
             justification=post.get("justification", "")),
     }
+    if step == "supplement":
+        return _supplement(request, pk)
     if step not in actions:
         raise HttpForbidden("Bước không hợp lệ.")
     return _act(request, pk, actions[step])
+
+
+def _supplement(request, pk: int) -> HttpResponse:
+    """A supplementary list (danh sách bổ sung) referencing this approved one; the officer lands on it."""
+    from ansinh.core.errors import PermissionDenied as Refused
+
+    bl = selectors.list_get(user=request.user, pk=pk)
+    try:
+        new = services.supplementary_list_create(actor=request.user, original=bl)
+    except (DomainError, Refused) as err:
+        messages.error(request, err.message if hasattr(err, "message") else str(err))
+        return redirect("programmes:list_detail", pk=pk)
+    messages.success(request, f"Đã lập danh sách bổ sung cho {bl}.")
+    return redirect("programmes:list_detail", pk=new.pk)
 
 
 def _date(text: str):
