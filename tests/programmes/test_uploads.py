@@ -236,3 +236,22 @@ def test_upload_pages_check_show_errors_report_and_commit(client, programme, off
         again = client.post(f"/chuong-trinh/{programme.pk}/tai-len/",
                             {"group": group.pk, "commune": commune_a.pk, "file": fh}, follow=True)
     assert "đã được nhập" in again.content.decode()
+
+
+def test_group2_revenue_is_exact_to_the_dong(programme, officer_a, commune_a, tmp_path):
+    """99.999.999 đ is under the limit and gets its amount (the rules held it as float32: 100.000.000, 0 đ)."""
+    headers = ["STT", "Họ và tên chủ hộ kinh doanh", "Ngày sinh", "Giới tính", "Số CMND", "Mã số thuế",
+               "Địa điểm kinh doanh", "Ngành nghề kinh doanh", "Doanh thu kê khai thuế năm 2020",
+               "Số tháng tạm ngừng kinh doanh"]
+    path = workbook(tmp_path / "mau02-bien.xlsx", headers, [
+        [1, "Trần Văn Sát", "20/07/1975", "Nam", "042075004329", "3001234570", "Chợ Cẩm Bình", "Tạp hoá",
+         "99.999.999", 3],
+        [2, "Ngô Thị Đủ", "01/01/1970", "Nữ", "042170008889", "3001234571", "Chợ", "Vải", "100.000.000", 3],
+    ])
+    upload, check = _receive(officer_a, programme, "2", commune_a, path)
+    errors = _messages(check)
+    assert check.error_rows == 1 and "100 triệu" in " ".join(errors.values()), errors
+    assert check.valid_rows == 1 and check.amount == 3_000_000
+    bl = upload_commit(actor=officer_a, upload=upload, valid_only=True)
+    row = ListRow.objects.get(beneficiary_list=bl)
+    assert (row.person.full_name, row.amount) == ("Trần Văn Sát", 3_000_000)

@@ -402,12 +402,16 @@ def _check_target(rows: pl.DataFrame, target: BeneficiaryList | None) -> pl.Data
                       f"Người này đã có trong {target} (lập trước đó): không ghi hai lần.")
 
 
+REVENUE_INT32_MAX = 2_147_483_647  # the rules' integer; any revenue this high is far above the limit anyway
+
+
 def rules_inputs(group: BeneficiaryGroup, rows: pl.DataFrame) -> pl.DataFrame:
     """The ETERNITY inputs of the group's variable, one column per rules input."""
     if group.code == "1":
         return rows.select(pl.col("off_start").fill_null(dt.date(1970, 1, 1)).alias("covid_group1_off_start_date"))
     if group.code == "2":
-        return rows.select(pl.col("revenue").cast(pl.Float64).fill_null(-1.0).alias("covid_group2_declared_revenue"))
+        return rows.select(pl.col("revenue").clip(upper_bound=REVENUE_INT32_MAX).cast(pl.Int32).fill_null(-1)
+                           .alias("covid_group2_declared_revenue"))  # whole đồng: exact in the rules (int32)
     if group.code == "3":
         return rows.select(pl.col("contract_signed").fill_null(dt.date(1970, 1, 1)).alias("covid_group3_contract_signed_date"),
                            pl.col("contract_end").fill_null(dt.date(1970, 1, 1)).alias("covid_group3_contract_end_date"))

@@ -108,11 +108,14 @@ class covid_group2_business_suspended(Variable):
 
 
 class covid_group2_declared_revenue(Variable):
-    value_type = float
-    default_value = -1.0
+    # An integer number of đồng: OpenFisca stores float as float32, which rounds 99.999.999 to 100.000.000
+    # and refuses an eligible household. int32 is exact up to 2.147.483.647 đ, far above the 100 million
+    # limit; callers clip larger revenues to that bound (still ineligible).
+    value_type = int
+    default_value = -1
     entity = Household
     definition_period = DateUnit.ETERNITY
-    label = "Nhóm 2: doanh thu khai thuế năm 2020 của hộ kinh doanh (đồng; -1 = chưa khai)"
+    label = "Nhóm 2: doanh thu khai thuế năm 2020 của hộ kinh doanh (đồng, số nguyên; -1 = chưa khai)"
     reference = REFERENCE
 
 
