@@ -32,3 +32,21 @@ def prepared(planted, units):
 @pytest.fixture(scope="session")
 def trained(prepared):
     return mm.train(prepared.drop("cluster_id"), u_max_pairs=2e6)
+
+
+@pytest.fixture(autouse=True)
+def _no_shipped_model(request, monkeypatch, tmp_path):
+    """The Django-side tests describe a site with no trained run and no shipped model
+    (the transparent rule score); tests of the shipped model ask for ``shipped_model``."""
+    if "shipped_model" in request.fixturenames:
+        return
+    from ansinh.matching import files
+
+    monkeypatch.setattr(files, "DEFAULT_MODEL", tmp_path / "no_default_model.json")
+
+
+@pytest.fixture(scope="session")
+def shipped_model():
+    from ansinh.matching import files
+
+    return files.load_model()

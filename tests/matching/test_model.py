@@ -87,3 +87,31 @@ def test_model_round_trips_as_json(trained):
 def test_thresholds_are_ordered():
     with pytest.raises(ValueError):
         mm.Thresholds(auto_merge=0.8, review=0.9)
+
+
+def test_the_shipped_model_finds_duplicates_it_was_not_trained_on(prepared, planted, shipped_model):
+    prediction = mm.predict(prepared.drop("cluster_id"), shipped_model, threshold=0.5, cluster=False)
+    precision, recall = _scores(prediction.pairs, prepared, true_pairs_count(planted), shipped_model.thresholds.review)
+    assert precision >= 0.95 and recall >= 0.9, (precision, recall)
+
+
+def test_trains_on_a_registry_where_every_pid_is_unique(prepared):
+    registry = prepared.unique(subset="cluster_id", keep="first").drop("cluster_id")
+    assert registry["pid"].drop_nulls().is_unique().all()
+    model = mm.train(registry, u_max_pairs=1e6)
+    identity = next(c for c in model.settings["comparisons"] if c["output_column_name"] == "identity")
+    assert all("u_probability" in lv for lv in identity["comparison_levels"] if not lv.get("is_null_level"))
+
+
+def test_fast_score_gives_splinks_weights(trained):
+    record = {"unique_id": 0, "full_name": "Nguyễn Thị Hoa", "sex": "F", "birth_date": "12/05/1968", "pid": None}
+    candidates = [
+        {"unique_id": 1, "full_name": "Nguyen Thi Hoa", "sex": "F", "birth_date": "1968", "pid": None},
+        {"unique_id": 2, "full_name": "Nguyễn Hòa", "sex": "F", "birth_date": "05/12/1968", "pid": "042168001234"},
+        {"unique_id": 3, "full_name": "Nguyễn Văn Hoa", "sex": "M", "birth_date": "12/05/1969",
+         "pid": "042069001234"},
+    ]
+    fast = {r["unique_id"]: r["match_weight"] for r in mm.fast_score(record, candidates, trained)}
+    slow = mm.score_candidates(record, candidates, trained)
+    for uid, weight in zip(slow["unique_id_r"], slow["match_weight"], strict=True):
+        assert fast[uid] == pytest.approx(weight, abs=0.05)

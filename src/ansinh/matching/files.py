@@ -72,6 +72,31 @@ def save_model(model: mm.MatchModel, path: Path | str) -> Path:
     return path
 
 
+DEFAULT_MODEL_PERSONS = 300_000
+DEFAULT_MODEL_SEED = 7  # not the benchmark's seed (1): the shipped model never saw the benchmark data
+
+
+def build_default_model(*, persons: int = DEFAULT_MODEL_PERSONS, seed: int = DEFAULT_MODEL_SEED,
+                        rate: float = 0.08, db_api=None) -> mm.MatchModel:
+    """The shipped model: the Vietnamese model trained (unsupervised, as on a real registry)
+    on a seeded synthetic Hà Tĩnh (``ansinh.registry.synthetic.generate_population`` over
+    the 69 real communes) with duplicates written by ``duplicates_gen.add_duplicates``.
+    Deterministic for a given ``persons``/``seed``. Term frequencies are rounded to keep
+    the JSON small; a province should retrain on its own registry (``ansinh match-registry``)."""
+    from ansinh.matching.duplicates_gen import add_duplicates, ha_tinh_units
+    from ansinh.registry.synthetic import CommuneSpec, generate_population
+
+    units = ha_tinh_units()
+    population = generate_population(
+        persons=persons, seed=seed, communes=[CommuneSpec(c, n, u) for c, n, u in units.communes])
+    raw = add_duplicates(population.persons, rate=rate, seed=seed, units=units)
+    records = prepare_records(raw.with_columns(unique_id=pl.col("record_id")), commune_map=units.old_to_new)
+    model = mm.train(records, seed=seed, db_api=db_api)
+    model.tf_tables = {col: {k: float(f"{v:.3g}") for k, v in sorted(table.items())}
+                       for col, table in model.tf_tables.items()}
+    return model
+
+
 def commune_key(expr: pl.Expr) -> pl.Expr:
     """A commune written by name ("Xã Cẩm Bình", "P. Thành Sen") as a comparable key."""
     return fold_expr(expr).str.replace(r"^(xa|phuong|thi tran|p|x|tt) ", "")

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -101,135 +98,20 @@ def _cached_model(key, load):
     return _MODELS[key]
 
 
-# -- fast scoring with the trained weights ----------------------------------------------------
+# -- fast scoring with the trained weights: lives in the core (ansinh.matching.model) --------
 
-@dataclass
-class _Level:
-    sql: str
-    weight: float
-    is_null: bool
-    label: str
-    tf_column: str | None = None
-    tf_weight: float = 0.0
-    log2_u: float = 0.0
+def compile_model(model):
+    """The model's comparison levels as SQL ``CASE``s with their weights (``model.compile_model``)."""
+    from ansinh.matching.model import compile_model as core_compile_model
 
-
-@dataclass
-class _Comparison:
-    name: str
-    description: str
-    levels: list[_Level] = field(default_factory=list)
-
-
-@dataclass
-class CompiledModel:
-    prior_weight: float
-    comparisons: list[_Comparison]
-    tf_tables: dict
-    sql: str
-
-
-def compile_model(model) -> CompiledModel:
-    """The model's comparison levels as one DuckDB ``CASE`` per comparison, with their weights."""
-    settings = model.settings_for("dedupe_only")
-    lam = settings["probability_two_random_records_match"]
-    comparisons = []
-    for comp in settings["comparisons"]:
-        levels = []
-        for i, lv in enumerate(comp["comparison_levels"]):
-            m, u = lv.get("m_probability"), lv.get("u_probability")
-            is_null = bool(lv.get("is_null_level"))
-            weight = 0.0 if is_null or m is None or u is None else math.log2(max(m, 1e-12) / max(u, 1e-12))
-            levels.append(_Level(sql=lv["sql_condition"], weight=weight, is_null=is_null,
-                                 label=lv.get("label_for_charts") or f"mức {i}",
-                                 tf_column=lv.get("tf_adjustment_column"),
-                                 tf_weight=float(lv.get("tf_adjustment_weight") or 0.0),
-                                 log2_u=math.log2(max(u or 1e-12, 1e-12))))
-        comparisons.append(_Comparison(comp["output_column_name"], comp.get("comparison_description", ""), levels))
-    cases = []
-    for comp in comparisons:
-        whens = " ".join(f"WHEN ({lv.sql}) THEN {i}" for i, lv in enumerate(comp.levels) if lv.sql != "ELSE")
-        else_index = next((i for i, lv in enumerate(comp.levels) if lv.sql == "ELSE"), -1)
-        cases.append(f'CASE {whens} ELSE {else_index} END AS "g_{comp.name}"')
-    sql = "SELECT unique_id_r, " + ", ".join(cases) + " FROM pairs"
-    return CompiledModel(prior_weight=math.log2(lam / (1 - lam)), comparisons=comparisons,
-                         tf_tables=model.tf_tables, sql=sql)
-
-
-_local = threading.local()
-
-
-def _duckdb():
-    con = getattr(_local, "con", None)
-    if con is None:
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute("SET threads = 1")
-        _local.con = con
-    return con
-
-
-def _compiled(model) -> CompiledModel:
-    cache = getattr(_local, "compiled", None)
-    if cache is None or cache[0] is not model:
-        cache = (model, compile_model(model))
-        _local.compiled = cache
-    return cache[1]
-
-
-def _tf_adjustment(level: _Level, table: dict, left, right) -> float:
-    values = [table.get(v, min(table.values())) for v in (left, right) if v is not None]
-    if not values or not level.tf_weight:
-        return 0.0
-    return level.tf_weight * (level.log2_u - math.log2(max(values)))
+    return core_compile_model(model)
 
 
 def fast_score(record: dict, candidates: list[dict], model) -> list[dict]:
-    """Score one new person against a few candidates with the model's trained weights.
+    """Score one new person against a few candidates (``ansinh.matching.model.fast_score``)."""
+    from ansinh.matching.model import fast_score as core_fast_score
 
-    Same inputs as ``ansinh.matching.model.score_candidates``; returns per candidate
-    ``unique_id``, ``match_probability``, ``match_weight`` and ``evidence`` (per field
-    label: weight, agreed, the levels the pair fell in)."""
-    from ansinh.matching.evidence import FIELD_LABELS
-    from ansinh.matching.normalize import prepare_records
-
-    if not candidates:
-        return []
-    compiled = _compiled(model)
-    left = prepare_records(pl.DataFrame([record]))
-    right = prepare_records(pl.DataFrame(candidates, infer_schema_length=None))
-    pairs = left.rename({c: f"{c}_l" for c in left.columns}).join(
-        right.rename({c: f"{c}_r" for c in right.columns}), how="cross")
-    con = _duckdb()
-    con.register("pairs", pairs.to_arrow())
-    try:
-        gammas = con.execute(compiled.sql).fetchall()
-    finally:
-        con.unregister("pairs")
-    rows = {r["unique_id_r"]: r for r in pairs.to_dicts()}
-    out = []
-    for uid, *levels in gammas:
-        row = rows[uid]
-        total = compiled.prior_weight
-        per_label: dict[str, dict] = {}
-        for comp, index in zip(compiled.comparisons, levels, strict=True):
-            level = comp.levels[index]
-            weight = level.weight
-            if level.tf_column and level.tf_column in compiled.tf_tables and not level.is_null:
-                weight += _tf_adjustment(level, compiled.tf_tables[level.tf_column],
-                                         row.get(f"{level.tf_column}_l"), row.get(f"{level.tf_column}_r"))
-            total += weight
-            label = FIELD_LABELS.get(comp.name, comp.name)
-            item = per_label.setdefault(label, {"label": label, "weight": 0.0, "levels": []})
-            item["weight"] += weight
-            if not level.is_null:
-                item["levels"].append(f"{comp.description}: {level.label}")
-        probability = 2 ** total / (1 + 2 ** total) if total < 1000 else 1.0
-        evidence = [{**v, "weight": round(v["weight"], 2), "agreed": v["weight"] > 0} for v in per_label.values()]
-        out.append({"unique_id": uid, "match_probability": probability, "match_weight": total,
-                    "evidence": evidence})
-    return sorted(out, key=lambda r: -r["match_probability"])
+    return core_fast_score(record, candidates, model)
 
 
 def rule_score(record: dict, candidates: list[dict]) -> list[dict]:

@@ -427,18 +427,10 @@ def _execute(run: MatchRun, *, model, u_max_pairs: float) -> None:
 
 
 def registry_model_train(records, *, u_max_pairs: float = 1e7):
-    """Train on the registry itself. The core's EM sessions block on ``pid``, which the registry
-    keeps unique (no pairs: Splink refuses); here the sessions are full name + date, given name +
-    birth key, and family + middle name + birth year + commune, which between them leave every
-    comparison free at least once."""
-    from splink import block_on
-
+    """Train on the registry itself: the core picks EM sessions that work when every pid is unique."""
     from ansinh.matching import model as mm
 
-    rules = [block_on("full_name_f", "date_block"), block_on("given_f", "dm_key"),
-             block_on("family_f", "middle_f", "birth_year", "commune_now")]
-    return mm.train(records, deterministic_rules=[block_on("full_name_f", "date_block")], em_rules=rules,
-                    u_max_pairs=u_max_pairs)
+    return mm.train(records, u_max_pairs=u_max_pairs)
 
 
 def _scored_pairs(pairs, model, records) -> list[tuple]:
