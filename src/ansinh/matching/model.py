@@ -653,8 +653,8 @@ def _tf_adjustment(level: _Level, table: dict, left, right) -> float:
 def fast_score(record: dict, candidates: list[dict], model: MatchModel) -> list[dict]:
     """Score one new person against a few candidates with the model's trained weights:
     the level conditions run in an in-process DuckDB (one per thread), the m/u weights
-    and term-frequency adjustments are added in Python — about a millisecond, where
-    ``score_candidates`` builds a Splink linker (≈ 1 s). Same scores as Splink.
+    and term-frequency adjustments are added in Python — ≈ 30 ms for 30 candidates, where
+    ``score_candidates`` builds a Splink linker (≈ 0,6 s). Same weights as Splink.
 
     Same inputs as :func:`score_candidates`; returns per candidate
     ``unique_id``, ``match_probability``, ``match_weight`` and ``evidence`` (per field
