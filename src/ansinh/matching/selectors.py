@@ -40,7 +40,7 @@ from ansinh.matching.models import (
 )
 from ansinh.registry.models import DatePrecision, Person
 
-HINT_MIN_PROBABILITY = 0.2  # a warning before saving: show weaker candidates too (at most HINT_LIMIT), with their probability
+HINT_MIN_PROBABILITY = 0.01  # a warning before saving: the indexed candidates (name + birth year, numbers) with their probability, at most HINT_LIMIT
 HINT_LIMIT = 5
 CANDIDATE_LIMIT = 30
 
