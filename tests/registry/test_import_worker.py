@@ -11,7 +11,8 @@ from ansinh.registry import import_services
 from ansinh.registry.models import Household, ImportStatus, Person, RegistryImport
 from fixtures.registry_files import row, write_xlsx
 
-pytestmark = pytest.mark.django_db
+# The worker opens and closes connections itself: a real transaction, not the test-case wrapper.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROWS = [
     row("HTW001", "Nguyễn Văn Hải", "Nam", "12/03/1970", "Chủ hộ", "042070001357"),
