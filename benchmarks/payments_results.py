@@ -46,11 +46,11 @@ def build(rows: int):
     from django.db import connection, transaction
 
     from ansinh.accounts.models import Role, User
+    from ansinh.core.bulk import reserve_ids, write_frame
     from ansinh.core.text import fold
     from ansinh.geo.models import AdminUnit, Level, Structure
     from ansinh.payments import services as payments
     from ansinh.programmes import services
-    from ansinh.programmes.bulk import reserve_ids, write_frame
     from ansinh.programmes.definitions import COVID_2020
     from ansinh.programmes.models import BeneficiaryList
     from ansinh.registry.bulk import bulk_insert_registry

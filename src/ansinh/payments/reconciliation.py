@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ansinh.core.bulk import id_list_sql, read_frame
 from ansinh.core.formatting import vn_billions, vn_number, vn_percent
 from ansinh.core.xlsx import add_table_sheet, open_workbook
 from ansinh.payments.models import UnpaidReason
-from ansinh.programmes.bulk import id_list_sql, read_frame
 from ansinh.programmes.models import FROZEN_STATUSES, Programme
 
 REASONS = [r.value for r in UnpaidReason]

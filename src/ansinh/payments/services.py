@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ansinh.accounts.models import Role, User
 from ansinh.core.audit import audit_record
+from ansinh.core.bulk import read_frame
 from ansinh.core.errors import DomainError, PermissionDenied
 from ansinh.core.tabular import (
     ERRORS,
@@ -42,7 +43,6 @@ from ansinh.payments.models import (
     ResultImport,
     UnpaidReason,
 )
-from ansinh.programmes.bulk import read_frame
 from ansinh.programmes.models import BeneficiaryList, ListStatus
 from ansinh.programmes.permissions import require_step
 

@@ -17,9 +17,9 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from ansinh.core.bulk import id_list_sql, read_frame, reserve_ids, write_frame
 from ansinh.core.formatting import vn_money
 from ansinh.core.identity import IdentityError, check_pid
-from ansinh.programmes.bulk import id_list_sql, read_frame, reserve_ids, write_frame
 from ansinh.programmes.models import (
     FROZEN_STATUSES,
     FlagKind,

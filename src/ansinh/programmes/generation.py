@@ -17,8 +17,8 @@ from django.db import transaction
 
 from ansinh.accounts.models import User
 from ansinh.core.audit import audit_record
+from ansinh.core.bulk import read_frame, reserve_ids, write_frame
 from ansinh.core.errors import DomainError
-from ansinh.programmes.bulk import read_frame, reserve_ids, write_frame
 from ansinh.programmes.checks import CheckSummary, lists_check
 from ansinh.programmes.models import (
     HOUSEHOLD_REGISTERS,

@@ -18,7 +18,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ansinh.programmes.bulk import read_frame, reserve_ids, write_frame
+from ansinh.core.bulk import read_frame, reserve_ids, write_frame
 from ansinh.programmes.models import Enrolment
 
 ENROLMENT_TABLE = Enrolment._meta.db_table

@@ -9,7 +9,6 @@ leaves nothing behind.
 
 from __future__ import annotations
 
-import io
 import logging
 import time
 from collections.abc import Callable
@@ -19,10 +18,10 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from ansinh.core.bulk import reserve_ids, write_frame
 from ansinh.registry.models import Household, Membership, Person
 
 logger = logging.getLogger(__name__)
-CHUNK_ROWS = 50_000
 # When a load brings more than this many people, and more than the table already holds, PostgreSQL
 # foreign keys and secondary indexes of the registry tables are dropped before COPY and rebuilt after,
 # as pg_restore does: one validating join and one index build are far cheaper than a trigger and an
@@ -42,38 +41,8 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-def _reserve_ids(model, count: int) -> int:
-    """Return the first id of a block of ``count`` fresh ids (table locked on PostgreSQL)."""
-    table = _table(model)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        start = cursor.fetchone()[0] + 1
-        if connection.vendor == "postgresql" and count:
-            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, start + count - 1])
-    return start
-
-
 def _write(model, frame: pl.DataFrame, progress: Callable[[int], None] | None = None) -> None:
-    if frame.is_empty():
-        return
-    table, columns = _table(model), frame.columns
-    column_sql = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
-        for offset in range(0, frame.height, CHUNK_ROWS):
-            chunk = frame.slice(offset, CHUNK_ROWS)
-            if connection.vendor == "postgresql":
-                buffer = io.BytesIO()
-                chunk.write_csv(buffer, include_header=False, null_value="\\N", datetime_format="%Y-%m-%dT%H:%M:%S%.f%z")
-                sql = f"COPY {table} ({column_sql}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-                with cursor.cursor.copy(sql) as copy:
-                    copy.write(buffer.getvalue())
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})", chunk.rows())
-            if progress:
-                progress(min(offset + CHUNK_ROWS, frame.height))
+    write_frame(_table(model), frame, progress)
 
 
 def registry_truncate() -> None:
@@ -147,9 +116,9 @@ def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,
              left_date (optional)
     """
     now = timezone.now()
-    household_start = _reserve_ids(Household, households.height)
-    person_start = _reserve_ids(Person, persons.height)
-    membership_start = _reserve_ids(Membership, persons.height)
+    household_start = reserve_ids(_table(Household), households.height)
+    person_start = reserve_ids(_table(Person), persons.height)
+    membership_start = reserve_ids(_table(Membership), persons.height)
 
     hh_map = households.select(
         pl.col("household_id"), (pl.int_range(pl.len()) + household_start).alias("db_household_id"))

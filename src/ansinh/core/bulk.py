@@ -1,4 +1,4 @@
-"""Set-based writes of list rows, flags and payment lines: COPY on PostgreSQL, executemany on SQLite.
+"""Set-based reads and writes of frames: COPY on PostgreSQL, executemany on SQLite (registry, lists, payments).
 
 Runs in the caller's transaction. Ids are reserved in one block (table locked on PostgreSQL) so that
 frames can reference each other before anything is written.
@@ -7,6 +7,7 @@ frames can reference each other before anything is written.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import polars as pl
 from django.db import connection
@@ -26,8 +27,9 @@ def reserve_ids(table: str, count: int) -> int:
     return start
 
 
-def write_frame(table: str, frame: pl.DataFrame) -> int:
-    """Insert every row of ``frame`` (columns named as the table's) into ``table``."""
+def write_frame(table: str, frame: pl.DataFrame, progress: Callable[[int], None] | None = None) -> int:
+    """Insert every row of ``frame`` (columns named as the table's) into ``table``; ``progress`` gets the
+    number of rows written after each chunk."""
     if frame.is_empty():
         return 0
     columns = ", ".join(f'"{c}"' for c in frame.columns)
@@ -43,6 +45,8 @@ def write_frame(table: str, frame: pl.DataFrame) -> int:
             else:
                 placeholders = ", ".join(["%s"] * len(frame.columns))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", chunk.rows())
+            if progress:
+                progress(min(offset + CHUNK_ROWS, frame.height))
         if connection.vendor == "postgresql" and frame.height > 10_000:
             cursor.execute(f"ANALYZE {table}")  # fresh statistics, or the next joins plan as if it were empty
     return frame.height
