@@ -37,12 +37,13 @@ def _ensure_database(url: str) -> None:
     if not parsed.scheme.startswith("postgres"):
         return
     import psycopg
+    from psycopg import sql
 
     name = parsed.path.lstrip("/")
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def peak_rss_mb(children: bool = False) -> float:

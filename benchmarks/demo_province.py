@@ -25,19 +25,21 @@ URL = os.environ.get("BENCH_DEMO_DATABASE_URL", "postgres://postgres@127.0.0.1:5
 
 def fresh_database(url: str) -> None:
     import psycopg
+    from psycopg import sql
 
     parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
+    name = sql.Identifier(parsed.path.lstrip("/"))
     with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 def floor(persons: int) -> float:
     import polars as pl
     import psycopg
+    from psycopg import sql
 
-    from ansinh.registry.synthetic import CommuneSpec, generate_population
+    from ansinh.demo.synthetic import CommuneSpec, generate_population
 
     specs = [CommuneSpec(code=f"{18000 + i}", name=f"Xã {i}", is_urban=i % 7 == 0) for i in range(69)]
     start = time.perf_counter()
@@ -45,10 +47,12 @@ def floor(persons: int) -> float:
     with psycopg.connect(URL) as conn, conn.cursor() as cur:
         for name, frame in (("p", pop.persons), ("h", pop.households)):
             frame = frame.select([pl.col(c).cast(pl.Utf8) for c in frame.columns])
-            cur.execute(f"CREATE TEMP TABLE floor_{name} ({', '.join(f'{c} text' for c in frame.columns)})")
+            floor_table = sql.Identifier(f"floor_{name}")
+            columns = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in frame.columns)
+            cur.execute(sql.SQL("CREATE TEMP TABLE {} ({})").format(floor_table, columns))
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False)
-            with cur.copy(f"COPY floor_{name} FROM STDIN WITH (FORMAT csv)") as copy:
+            with cur.copy(sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv)").format(floor_table)) as copy:
                 copy.write(buffer.getvalue())
     return time.perf_counter() - start
 

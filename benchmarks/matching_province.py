@@ -2,9 +2,10 @@
 and with a generic Splink baseline, on the same data, in the same run.
 
     python benchmarks/matching_province.py [--persons 1300000] [--seed 1] [--rate 0.08]
+    python benchmarks/matching_province.py --registry --persons 200000   # the Django registry run on PostgreSQL
 
-The population comes from ``ansinh.registry.synthetic.generate_population`` over
-the 69 real Hà Tĩnh communes; ``ansinh.matching.duplicates_gen.add_duplicates``
+The population comes from ``ansinh.demo.synthetic.generate_population`` over
+the 69 real Hà Tĩnh communes; ``ansinh.demo.duplicates.add_duplicates``
 adds second records written with realistic errors (ground truth kept). Each model
 runs in its own child process so its wall time and peak RSS are its own. Prints
 pair precision / recall / F1 at the auto-merge and review thresholds, side by side.
@@ -23,8 +24,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ansinh.demo.duplicates import add_duplicates, ha_tinh_units, true_pairs_count
 from ansinh.matching import model as mm
-from ansinh.matching.duplicates_gen import add_duplicates, ha_tinh_units, true_pairs_count
 from ansinh.matching.normalize import prepare_records
 
 TARGETS = {"f1_review": 0.97, "precision_auto": 0.995, "seconds": 90, "peak_gb": 6}
@@ -35,7 +36,7 @@ def _peak_gb() -> float:
 
 
 def make_data(persons: int, seed: int, rate: float, path: Path) -> dict:
-    from ansinh.registry.synthetic import CommuneSpec, generate_population
+    from ansinh.demo.synthetic import CommuneSpec, generate_population
 
     units = ha_tinh_units()
     t0 = time.perf_counter()
@@ -181,10 +182,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--review", type=float, default=mm.Thresholds().review)
     parser.add_argument("--models", default="vi,baseline,default",
                         help="which to run: vi (trained on the data), baseline, default (shipped model)")
+    parser.add_argument("--registry", action="store_true",
+                        help="the registry run end to end on PostgreSQL (benchmarks/_matching_registry.py)")
     parser.add_argument("--only", choices=["vi", "baseline", "default"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     thresholds = mm.Thresholds(auto_merge=args.auto_merge, review=args.review)
+    if args.registry:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _matching_registry import main as registry_main
+
+        registry_main(args.persons, args.seed, args.rate)
+        return
 
     if args.only:  # child process: one model, JSON on stdout's last line
         result = run_model(args.only, args.data, thresholds, args.seed)

@@ -6,7 +6,8 @@ On a database of its own (dropped and created again each run unless --keep): 200
 in one commune (``registry.bulk``), one group 7 list of 200.000 rows written set-based, then the services:
 checks and submission, appraisal, approval, posting, one post-office batch (200.000 lines). The agent's
 results file (.csv, 200.000 rows: 98% paid, the rest unpaid with a reason and the money returned) is then
-imported through ``payments.services.results_import`` and the reconciliation recomputed; the same file
+imported through ``payments.services.results_import`` (the shared import lifecycle) and the reconciliation
+recomputed; the same results
 imported again must change nothing. Baseline in the same run: reading the same file with Polars plus a raw
 ``COPY`` of its rows into a temporary table.
 """
@@ -35,9 +36,10 @@ def _drop(url: str) -> None:
     if not parsed.scheme.startswith("postgres"):
         return
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(parsed.path.lstrip("/"))))
 
 
 def build(rows: int):
@@ -50,9 +52,11 @@ def build(rows: int):
     from ansinh.core.text import fold
     from ansinh.geo.models import AdminUnit, Level, Structure
     from ansinh.payments import services as payments
-    from ansinh.programmes import services
     from ansinh.programmes.definitions import COVID_2020
-    from ansinh.programmes.models import BeneficiaryList
+    from ansinh.programmes.models import BeneficiaryList, ListStep
+    from ansinh.programmes.permissions import LIST_WORKFLOW
+    from ansinh.programmes.services import workflow as services
+    from ansinh.programmes.services.programmes import programme_from_definition
     from ansinh.registry.bulk import bulk_insert_registry
 
     province = AdminUnit.objects.get(level=Level.PROVINCE, structure=Structure.CURRENT, code="42")
@@ -68,7 +72,7 @@ def build(rows: int):
     appraiser = user("bp_so2", Role.PROVINCIAL_SPECIALIST, province)
     leader = user("bp_lanhdao", Role.LEADER, province)
     agent = user("bp_buudien", Role.PAYMENT_AGENT, province)
-    programme = services.programme_from_definition(definition=COVID_2020, actor=specialist, province_code="42")
+    programme = programme_from_definition(definition=COVID_2020, actor=specialist, province_code="42")
     group = programme.groups.get(code="7")
 
     i = pl.int_range(rows, eager=True)
@@ -94,6 +98,7 @@ def build(rows: int):
 
     bl = BeneficiaryList.objects.create(programme=programme, group=group, commune=commune, source="registry",
                                         overlap_rule=programme.overlap_rule, prepared_by=specialist)
+    LIST_WORKFLOW.record(bl, ListStep.PREPARE, actor=specialist, note="benchmark")
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM registry_person WHERE commune_id = %s ORDER BY id", [commune.pk])
         person_ids = [r[0] for r in cursor.fetchall()]
@@ -117,10 +122,10 @@ def results_file(batch, path: Path) -> int:
     """The agent's results: every 50th person unpaid (reasons in turn, money returned), the rest paid."""
     import polars as pl
 
-    from ansinh.payments import services as payments
+    from ansinh.payments.selectors import batch_lines_frame
 
     reasons = ["Đã mất", "Vắng mặt", "Chuyển đi", "Từ chối nhận", "Sai thông tin"]
-    lines = payments.batch_lines_frame(batch)
+    lines = batch_lines_frame(batch)
     unpaid = pl.col("seq") % 50 == 0
     frame = lines.select(
         pl.col("seq").alias("STT"), pl.col("full_name").alias("Họ và tên"), pl.col("identity").alias("Số định danh"),
@@ -194,9 +199,12 @@ def main() -> None:
         assert PaymentLine.objects.filter(batch=batch, status=LineStatus.PAID).count() == args.rows - unpaid
 
         batch = PaymentBatch.objects.get(pk=batch.pk)
+        resaved = Path(tmp) / "ket-qua-buu-dien-gui-lai.csv"
+        resaved.write_bytes(path.read_bytes() + b"\n")  # the same results re-saved: another file, same rows
         with _django.Timer() as again:
-            second = payments.results_import(actor=agent, batch=batch, path=path)
-        _django.say(f"same file again: {again.seconds:.2f} s ({second.applied} applied, {second.unchanged:n} unchanged)")
+            second = payments.results_import(actor=agent, batch=batch, path=resaved)
+        _django.say(f"same results in another file: {again.seconds:.2f} s ({second.applied} applied, "
+                    f"{second.unchanged:n} unchanged); the very same file is refused by its digest")
         assert second.applied == 0 and second.errors == 0
     _django.say(f"peak RSS {_django.peak_rss_mb():.0f} MB; load after: {os.getloadavg()[0]:.2f}")
 

@@ -85,25 +85,24 @@ def _coefficient_table(tbs, instant: str) -> dict:
     }
 
 
-def _python_coefficient(category: str, age: int, t: dict) -> float:  # noqa: C901 — the table, row by row
-    if category == "child_no_carer":
-        return t["child_no_carer"][0] if age < 4 else (t["child_no_carer"][1] if age < 16 else 0.0)
-    if category == "student_16_22_former_child_no_carer":
-        return t["student"] if 16 <= age <= 22 else 0.0
-    if category == "child_hiv_poor_household":
-        return t["child_hiv"][0] if age < 4 else (t["child_hiv"][1] if age < 16 else 0.0)
-    if category == "elderly_poor_no_carer":
-        return t["elderly_poor"][1] if age >= 80 else (t["elderly_poor"][0] if age >= 60 else 0.0)
-    if category == "elderly_75_80_poor_difficult_area":
-        return t["elderly_75"] if 75 <= age < 80 else 0.0
-    if category == "elderly_80_no_pension":
-        return t["elderly_80"] if age >= 80 else 0.0
-    if category == "elderly_community_care":
-        return t["community"] if age >= 60 else 0.0
-    if category in ("disabled_especially_severe", "disabled_severe"):
-        adult, other = t["esp"] if category == "disabled_especially_severe" else t["sev"]
-        return adult if 16 <= age < 60 else other
-    return 0.0
+# The table, row by row: category -> coefficient at an age (``t`` from ``_coefficient_table``).
+_PYTHON_RULES = {
+    "child_no_carer": lambda age, t: t["child_no_carer"][0] if age < 4 else (t["child_no_carer"][1] if age < 16 else 0.0),
+    "student_16_22_former_child_no_carer": lambda age, t: t["student"] if 16 <= age <= 22 else 0.0,
+    "child_hiv_poor_household": lambda age, t: t["child_hiv"][0] if age < 4 else (t["child_hiv"][1] if age < 16 else 0.0),
+    "elderly_poor_no_carer": lambda age, t: t["elderly_poor"][1] if age >= 80 else (
+        t["elderly_poor"][0] if age >= 60 else 0.0),
+    "elderly_75_80_poor_difficult_area": lambda age, t: t["elderly_75"] if 75 <= age < 80 else 0.0,
+    "elderly_80_no_pension": lambda age, t: t["elderly_80"] if age >= 80 else 0.0,
+    "elderly_community_care": lambda age, t: t["community"] if age >= 60 else 0.0,
+    "disabled_especially_severe": lambda age, t: t["esp"][0] if 16 <= age < 60 else t["esp"][1],
+    "disabled_severe": lambda age, t: t["sev"][0] if 16 <= age < 60 else t["sev"][1],
+}
+
+
+def _python_coefficient(category: str, age: int, t: dict) -> float:
+    rule = _PYTHON_RULES.get(category)
+    return rule(age, t) if rule else 0.0
 
 
 def python_allowances(persons: pl.DataFrame, tbs) -> list[int]:
@@ -200,7 +199,7 @@ def main() -> None:
         print(f"{label:44}{ours:>14.2f} s{theirs:>16.2f} s{theirs / ours:>8.1f}×")
     verdict = "ĐẠT" if bridge_seconds < 5 else "CHƯA ĐẠT"
     print(f"\nMục tiêu < 5 s cho bridge.compute (chuyển khung dữ liệu → mô phỏng → khung dữ liệu): {verdict}")
-    print(f"(ngày chạy {datetime.date.today().isoformat()})")
+    print(f"(ngày chạy {datetime.datetime.now().astimezone().date().isoformat()})")  # the machine's local date
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ Needs a database with the demo province and its standing registers (``ansinh sce
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 
@@ -24,9 +25,9 @@ def main() -> None:
     from ansinh.accounts.models import Role, User
     from ansinh.geo.models import AdminUnit
     from ansinh.programmes.definitions import COVID_2020
-    from ansinh.programmes.generation import registry_lists_generate
     from ansinh.programmes.models import Programme
-    from ansinh.programmes.services import programme_from_definition
+    from ansinh.programmes.services.generation import registry_lists_generate
+    from ansinh.programmes.services.programmes import programme_from_definition
 
     province = AdminUnit.objects.get(level="province", structure="current", code="42")
     actor, _ = User.objects.get_or_create(username="bench_so", defaults={"role": Role.PROVINCIAL_SPECIALIST,
@@ -52,20 +53,23 @@ def main() -> None:
         started = time.perf_counter()
         cursor.execute("""
             INSERT INTO bench_rows
-            SELECT DISTINCT e.register || '-' || e.commune_id, e.person_id, 1500000 FROM programmes_enrolment e
+            SELECT DISTINCT e.register || '-' || e.commune_id, e.person_id, %(person_amount)s FROM programmes_enrolment e
               JOIN registry_person p ON p.id = e.person_id
-             WHERE e.register IN ('ncc', 'tgxh') AND e.start_date <= '2020-04-01'
-               AND (e.end_date IS NULL OR e.end_date > '2020-04-01')
-               AND (p.death_date IS NULL OR p.death_date >= '2020-04-01')
+             WHERE e.register = ANY(%(person_registers)s) AND e.start_date <= %(window)s
+               AND (e.end_date IS NULL OR e.end_date > %(window)s)
+               AND (p.death_date IS NULL OR p.death_date >= %(death)s)
             UNION ALL
-            SELECT DISTINCT 'poor-' || e.commune_id, m.person_id, 750000 FROM programmes_enrolment e
+            SELECT DISTINCT 'poor-' || e.commune_id, m.person_id, %(household_amount)s FROM programmes_enrolment e
               JOIN registry_membership m ON m.household_id = e.household_id
               JOIN registry_person p ON p.id = m.person_id
-             WHERE e.register IN ('poor', 'near_poor') AND e.start_date <= '2019-12-31'
-               AND (e.end_date IS NULL OR e.end_date > '2019-12-31')
-               AND (m.joined_date IS NULL OR m.joined_date <= '2019-12-31')
-               AND (m.left_date IS NULL OR m.left_date > '2019-12-31')
-               AND (p.death_date IS NULL OR p.death_date >= '2020-04-01')""")
+             WHERE e.register = ANY(%(household_registers)s) AND e.start_date <= %(cutoff)s
+               AND (e.end_date IS NULL OR e.end_date > %(cutoff)s)
+               AND (m.joined_date IS NULL OR m.joined_date <= %(cutoff)s)
+               AND (m.left_date IS NULL OR m.left_date > %(cutoff)s)
+               AND (p.death_date IS NULL OR p.death_date >= %(death)s)""",
+                       {"person_amount": 1_500_000, "household_amount": 750_000, "person_registers": ["ncc", "tgxh"],
+                        "household_registers": ["poor", "near_poor"], "window": dt.date(2020, 4, 1),
+                        "cutoff": dt.date(2019, 12, 31), "death": dt.date(2020, 4, 1)})
         baseline_rows = cursor.rowcount
         baseline = time.perf_counter() - started
     print(f"generation with all checks: {result.lists} lists, {result.rows} rows, flags {result.checks.flags}: "

@@ -31,7 +31,7 @@ REL = {"head": "Chủ hộ", "spouse": "Vợ/chồng", "child": "Con", "parent":
 def make_file(path: Path, rows: int) -> None:
     import xlsxwriter
 
-    from ansinh.registry.synthetic import CommuneSpec, generate_population
+    from ansinh.demo.synthetic import CommuneSpec, generate_population
 
     communes = [("Xã Cẩm Bình", "18685"), ("Xã Thạch Khê", "18604"), ("Phường Thành Sen", "18073"),
                 ("Phường Trần Phú", "18100"), ("Xã Cẩm Xuyên", "18667")]
@@ -70,13 +70,15 @@ def run_floor(path: Path) -> None:
     from django.db import connection, transaction
     from python_calamine import CalamineWorkbook
 
+    from ansinh.core.sql import compose, identifier, join
+
     with _django.Timer() as t:
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
         body = [[("" if v is None else str(v)) for v in row] for row in rows[3:]]
         frame = pl.DataFrame(body, schema=[f"c{i}" for i in range(len(HEADERS))], orient="row")
         with transaction.atomic(), connection.cursor() as cursor:
-            cols = ", ".join(f"c{i} text" for i in range(len(HEADERS)))
-            cursor.execute(f"CREATE TEMP TABLE floor_rows ({cols}) ON COMMIT DROP")
+            cols = join(", ", (compose("{c} text", c=identifier(f"c{i}")) for i in range(len(HEADERS))))
+            cursor.execute(*compose("CREATE TEMP TABLE floor_rows ({cols}) ON COMMIT DROP", cols=cols))
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False)
             with cursor.cursor.copy("COPY floor_rows FROM STDIN WITH (FORMAT csv)") as copy:
@@ -88,8 +90,8 @@ def run_import(path: Path) -> None:
     _django.setup()
     from django.conf import settings
 
+    from ansinh.demo.reset import registry_truncate
     from ansinh.geo.models import AdminUnit
-    from ansinh.registry.bulk import registry_truncate
     from ansinh.registry.imports import registry_file_check, registry_rows_commit
 
     registry_truncate()

@@ -75,6 +75,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from psycopg import sql
 
     from ansinh.accounts.models import User
     from ansinh.registry.models import Person
@@ -97,10 +98,10 @@ def main() -> None:
         print(f"{username:>3} ({user.get_role_display()}, {user.area}): p50 {statistics.median(times):.0f} ms, "
               f"p95 {pct(times, 95):.0f} ms, max {max(times):.0f} ms   (target p95 < 150 ms)")
     # Baseline: same view, index scans off for this database.
-    db = connection.settings_dict["NAME"]
+    db = sql.Identifier(connection.settings_dict["NAME"])
     with connection.cursor() as cursor:
-        cursor.execute(f'ALTER DATABASE "{db}" SET enable_indexscan = off')
-        cursor.execute(f'ALTER DATABASE "{db}" SET enable_bitmapscan = off')
+        cursor.cursor.execute(sql.SQL("ALTER DATABASE {} SET enable_indexscan = off").format(db))
+        cursor.cursor.execute(sql.SQL("ALTER DATABASE {} SET enable_bitmapscan = off").format(db))
     connection.close()
     try:
         client = Client()
@@ -108,8 +109,8 @@ def main() -> None:
         base = timed_search(client, qs[:20])
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f'ALTER DATABASE "{db}" RESET enable_indexscan')
-            cursor.execute(f'ALTER DATABASE "{db}" RESET enable_bitmapscan')
+            cursor.cursor.execute(sql.SQL("ALTER DATABASE {} RESET enable_indexscan").format(db))
+            cursor.cursor.execute(sql.SQL("ALTER DATABASE {} RESET enable_bitmapscan").format(db))
         connection.close()
     client = Client()
     client.force_login(User.objects.get(username="so"))

@@ -35,11 +35,17 @@ def _demo(argv: list[str]) -> int:
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
-    for step in (["migrate", "--no-input", "-v", "0"],
-                 ["demo_load", "--persons", str(args.persons), "--seed", str(args.seed)]):
+    import time
+
+    started = time.perf_counter()
+    for label, step in (("Cập nhật cấu trúc CSDL (migrate)", ["migrate", "--no-input", "-v", "0"]),
+                        ("Nạp tỉnh mẫu", ["demo_load", "--persons", str(args.persons), "--seed", str(args.seed)])):
+        begun = time.perf_counter()
         code = subprocess.call([sys.executable, "-m", "ansinh.cli", *step])
         if code:
             return code
+        print(f"{label}: {time.perf_counter() - begun:.1f} s", flush=True)
+    print(f"Tổng thời gian chuẩn bị: {time.perf_counter() - started:.1f} s", flush=True)
     if args.no_serve:
         return 0
     code = subprocess.call([sys.executable, "-m", "ansinh.cli", "collectstatic", "--no-input", "-v", "0"])
@@ -89,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         from ansinh.policy.cli import main as policy_main
 
         return policy_main(rest, additions=_approved_policy_additions())
+    if command == "payroll":
+        from ansinh.payroll.cli import main as payroll_main
+
+        return payroll_main(rest, additions=_approved_policy_additions())
     return _django([command.replace("-", "_"), *rest])
 
 

@@ -9,18 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ansinh.accounts.models import IDENTITY_READERS, Role, User
-from ansinh.accounts.permissions import (
-    can_edit_registry,
-    can_import,
-    can_read_registry,
-    can_see_identity,
-    mask_identity,
-    scope_to_area,
-    user_covers_commune,
-)
+from ansinh.accounts.permissions import can_see_identity, mask_identity, scope_to_area, user_covers_commune
 from ansinh.geo.models import AdminUnit, Level, Structure
 from ansinh.registry import services
 from ansinh.registry.models import Household, Person
+from ansinh.registry.permissions import can_edit_registry, can_import, can_read_registry
 from ansinh.registry.selectors import households_for_user, persons_for_user, registry_overview
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +37,10 @@ EXPECTED = {
     Role.PAYMENT_AGENT: (False, False, False, False),
     Role.INSPECTOR: (True, False, False, True),
     Role.ADMINISTRATOR: (True, True, True, True),
+    Role.JOB_CENTRE_OFFICER: (False, False, False, False),  # the labour app's own pages only
+    Role.VOCATIONAL_SPECIALIST: (False, False, False, False),
+    Role.ARCHIVIST: (False, False, False, False),  # the archive's own pages only
+    Role.COMPLAINT_HANDLER: (False, False, False, False),  # the petitions' own pages only
 }
 
 

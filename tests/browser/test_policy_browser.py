@@ -42,7 +42,8 @@ def test_propose_approve_and_explain(page, policy_world):
 
     base = policy_world["url"]
     log_in(page, base, "quantri_a")
-    page.get_by_role("link", name="Chính sách").click()
+    page.get_by_role("button", name="Chính sách").click()  # the grouped menu
+    page.get_by_role("link", name="Tham số chính sách").click()
     expect(page.locator("[data-testid='parameter-tgxh.coefficients.single_poor_parent']")).to_contain_text(
         "Chưa có giá trị — quản trị cần nhập, hệ thống từ chối tính")
     page.locator("[data-testid='parameter-tgxh.standard_level']").get_by_role("link", name="Đề xuất giá trị").click()
@@ -65,8 +66,8 @@ def test_propose_approve_and_explain(page, policy_world):
 
     page.goto(base + explanation_url("tgxh_monthly_allowance", "2026-07", EXAMPLE))
     expect(page.locator("[data-testid=explanation-value]")).to_have_text("540.000 đ")
-    expect(page.locator("[data-testid=explanation-tree]")).to_contain_text("áp dụng từ 01/07/2026; căn cứ: TEST")
-    page.locator("#id_period").fill("2026-06")
+    expect(page.locator("[data-testid=explanation-tree]")).to_contain_text("áp dụng từ 01/07/2026 · căn cứ: TEST")
+    page.locator("#id_period").fill("06/2026")
     page.get_by_role("button", name="Tính và giải thích").click()
     expect(page.locator("[data-testid=explanation-value]")).to_have_text("500.000 đ")
     expect(page.locator("[data-testid=explanation-tree]")).to_contain_text("76/2024")

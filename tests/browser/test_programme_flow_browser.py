@@ -25,7 +25,7 @@ def programme_world(registry_world):
     from ansinh.accounts.models import Role, User
     from ansinh.geo.models import AdminUnit, Level, Structure
     from ansinh.programmes.definitions import COVID_2020
-    from ansinh.programmes.services import programme_from_definition
+    from ansinh.programmes.services.programmes import programme_from_definition
 
     province = AdminUnit.objects.get(level=Level.PROVINCE, structure=Structure.CURRENT, code="42")
     password = registry_world["password"]
@@ -177,20 +177,25 @@ def test_commune_list_from_upload_to_reconciliation(browser, programme_world, tm
     ws.append(["KẾT QUẢ CHI TRẢ"])
     ws.append(["STT", "Họ và tên", "Số định danh", "Số tiền", "Kết quả", "Ngày chi trả", "Số tiền đã chi",
                "Lý do không chi trả", "Kinh phí hoàn trả"])
-    ws.append([1, "Phạm Thị Hoa", "042170005555", 3_000_000, "Đã chi trả", dt.datetime(2020, 5, 15), 3_000_000, "",
+    ws.append([1, "Phạm Thị Hoa", "042170005555", 3_000_000, "Đã chi trả", dt.date(2020, 5, 15), 3_000_000, "",
                None])
     ws.append([2, "Hoàng Văn Tú", "042085001234", 2_000_000, "Chưa chi trả", None, None, "Vắng mặt", 2_000_000])
     wb.save(results)
     agent.goto(batch_url)
     agent.set_input_files("[aria-label='Tệp kết quả']", str(results))
     agent.get_by_role("button", name="Nhập kết quả chi trả").click()
+    # the shared import lifecycle: the check first, then the agent writes the results
+    expect(agent.locator("[data-testid=to-apply]")).to_have_text("2")
+    expect(agent.locator("[data-testid=error-rows]")).to_have_text("0")
+    agent.locator("[data-testid=commit]").click()
     expect(agent.get_by_role("alert").first).to_contain_text("Đã ghi nhận 2 dòng, 0 dòng không đổi, 0 dòng lỗi")
     expect(agent.locator("[data-testid=batch-status]")).to_have_text("Đã nhận kết quả")
     expect(agent.locator("tbody tr", has_text="Phạm Thị Hoa")).to_contain_text("15/05/2020")
     expect(agent.locator("tbody tr", has_text="Hoàng Văn Tú")).to_contain_text("Vắng mặt")
-    agent.set_input_files("[aria-label='Tệp kết quả']", str(results))  # the same file again: nothing changes
+    agent.set_input_files("[aria-label='Tệp kết quả']", str(results))  # the same file again: refused, nothing changes
     agent.get_by_role("button", name="Nhập kết quả chi trả").click()
-    expect(agent.get_by_role("alert").first).to_contain_text("Đã ghi nhận 0 dòng, 2 dòng không đổi, 0 dòng lỗi")
+    expect(agent.get_by_role("alert").first).to_contain_text("Không ghi hai lần cùng một tệp")
+    expect(agent.locator("[data-testid=batch-status]")).to_have_text("Đã nhận kết quả")
     assert agent.goto(list_url).status == 403 or "Đã chi trả" not in agent.content()  # no access to the lists
 
     # --- the specialist confirms; the reconciliation page, in Vietnamese format ---------------------------
@@ -202,7 +207,7 @@ def test_commune_list_from_upload_to_reconciliation(browser, programme_world, tm
     specialist.goto(f"{base}/chi-tra/chuong-trinh/{programme.pk}/doi-soat/")
     expect(specialist.locator("[data-testid=sentence]")).to_have_text(
         "Hoàn thành chi trả cho 1 đối tượng (chiếm 50,00% tổng số đối tượng được phê duyệt danh sách), tổng kinh "
-        "phí chi trả 0,0 tỷ đồng (chiếm 60,00% tổng kinh phí được phê duyệt hỗ trợ).")
+        "phí chi trả 3.000.000 đ (chiếm 60,00% tổng kinh phí được phê duyệt hỗ trợ).")
     commune_row = specialist.locator("table").last.locator("tbody tr", has_text=commune.name)
     for text in ("2", "5.000.000", "1", "3.000.000", "50,00%", "60,00%", "2.000.000"):
         expect(commune_row).to_contain_text(text)

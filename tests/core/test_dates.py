@@ -30,7 +30,7 @@ TODAY = dt.date(2025, 6, 15)
         (1945.0, ParsedDate(dt.date(1945, 1, 1), "year")),
         (1945, ParsedDate(dt.date(1945, 1, 1), "year")),
         (dt.date(1950, 2, 1), ParsedDate(dt.date(1950, 2, 1), "day")),
-        (dt.datetime(1950, 2, 1, 0, 0), ParsedDate(dt.date(1950, 2, 1), "day")),
+        (dt.datetime(1950, 2, 1, 0, 0), ParsedDate(dt.date(1950, 2, 1), "day")),  # noqa: DTZ001 — a naive cell value, as calamine reads it
         # Excel serial numbers, as a number or as text pasted into a text column
         (18295.0, ParsedDate(dt.date(1950, 2, 1), "day")),
         ("18295", ParsedDate(dt.date(1950, 2, 1), "day")),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ansinh.demo.duplicates import add_duplicates, ha_tinh_units
 from ansinh.matching import model as mm
-from ansinh.matching.duplicates_gen import add_duplicates, ha_tinh_units
 from ansinh.matching.normalize import prepare_records
 
 
@@ -17,7 +17,7 @@ def units():
 @pytest.fixture(scope="session")
 def planted(units):
     """~4.300 records: 4.000 people, ~8% written twice (ground truth in cluster_id)."""
-    from ansinh.registry.synthetic import CommuneSpec, generate_population
+    from ansinh.demo.synthetic import CommuneSpec, generate_population
 
     pop = generate_population(persons=4000, seed=7, communes=[CommuneSpec(c, n, u) for c, n, u in units.communes])
     return add_duplicates(pop.persons, rate=0.08, seed=7, units=units)

@@ -22,14 +22,14 @@ def _client(user) -> Client:
 
 
 def test_inside_the_area_the_match_is_shown_with_its_details(officer_a, household_a):
-    html = _client(officer_a).get(URL, {"full_name": "Nguyen Van Hung", "birth": "12/05/1968", "sex": "M"},
+    html = _client(officer_a).post(URL, {"full_name": "Nguyen Van Hung", "birth": "12/05/1968", "sex": "M"},
                                   HTTP_HX_REQUEST="true").content.decode()
     assert 'data-inside="1"' in html
     assert "Nguyễn Văn Hùng" in html and "HT18073TEST01" in html and "042068001234" in html
 
 
 def test_outside_the_area_only_commune_and_birth_year_are_shown(officer_b, household_a):
-    html = _client(officer_b).get(URL, {"full_name": "Nguyễn Văn Hùng", "birth": "1968", "sex": "M"},
+    html = _client(officer_b).post(URL, {"full_name": "Nguyễn Văn Hùng", "birth": "1968", "sex": "M"},
                                   HTTP_HX_REQUEST="true").content.decode()
     assert 'data-inside="0"' in html
     assert "Một người ở Phường Thành Sen, sinh năm 1968" in html

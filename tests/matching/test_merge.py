@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ansinh.core.errors import ConcurrentChange, DomainError, PermissionDenied
 from ansinh.matching import selectors, services
@@ -66,7 +67,7 @@ def test_merge_moves_everything_to_the_kept_record_and_undo_puts_it_back(officer
     assert Membership.history.filter(id=membership_id).latest("history_date").person_id == kept.pk
     assert [m.merged_id for m in selectors.merges_into(kept.pk)] == [twin.pk]
     # the merged person is gone from candidates and marked
-    assert twin.pk in set(selectors.merged_person_ids().values_list("merged_id", flat=True))
+    assert Person.objects.get(pk=twin.pk).merged_into_id == kept.pk  # the registry's own «merged» marker
     assert not selectors.exclude_merged(Person.objects.filter(pk=twin.pk)).exists()
     assert selectors.active_merge_of(twin.pk).kept_id == kept.pk
     pair.refresh_from_db()
@@ -104,7 +105,7 @@ def test_household_head_moves_and_comes_back(officer_a, commune_a, household_a):
                                        full_name="Nguyễn Văn An", sex="M", birth_date=dt.date(1995, 1, 1)))
     kept = Person.objects.get(pid="042068001234")
     registry.household_remove_member(actor=officer_a, membership=Membership.objects.get(person=kept),
-                                     left_date=dt.date.today(), reason="Chuyển đi")
+                                     left_date=timezone.localdate(), reason="Chuyển đi")
     merge = services.persons_merge(actor=officer_a, kept=kept, merged=twin)
     other.refresh_from_db()
     kept.refresh_from_db()
@@ -125,11 +126,11 @@ def test_conflicting_identity_numbers_refuse_the_merge(officer_a, household_a, c
     assert not PersonMerge.objects.exists()
 
 
-def test_two_current_households_refuse_the_merge_with_the_rows_listed(officer_a, household_a, commune_a):
+def test_two_current_households_without_a_choice_refuse_the_merge(officer_a, household_a, commune_a):
     other = registry.household_create(
         actor=officer_a, commune=commune_a, village="Tổ 1", code="HT18073TEST05",
         head={"full_name": "Nguyen Van Hung", "sex": "M", "birth_date": dt.date(1968, 5, 12)})
-    with pytest.raises(DomainError, match="thành viên hộ #"):
+    with pytest.raises(DomainError, match="Cả hai bản ghi đang là thành viên hộ"):
         services.persons_merge(actor=officer_a, kept=household_a.head, merged=other.head)
     assert Membership.objects.filter(person=other.head, left_date__isnull=True).count() == 1
 
@@ -184,3 +185,60 @@ def test_auto_merge_only_when_enabled(officer_a, provincial, household_a, twin, 
     merge = PersonMerge.objects.get()
     assert merge.automatic and {merge.kept_id, merge.merged_id} == {household_a.head_id, twin.pk}
     assert Household.objects.filter(pk=household_a.pk).exists()
+
+
+def test_a_rerun_inserts_only_new_pairs_and_rescores_the_queued_row(officer_a, household_a, twin, trained):
+    first = MatchRun.objects.create(created_by=officer_a, review_threshold=0.5, auto_merge_threshold=0.999)
+    services.match_run_execute(run_id=first.pk, model=trained)
+    first.refresh_from_db()
+    queued = CandidatePair.objects.get(person_low=household_a.head, person_high=twin, status=PairStatus.PENDING)
+    assert first.pairs_total >= 1 and first.pairs_queued == 0
+    assert first.model_source == "Mô hình được chỉ định khi chạy"
+
+    second = MatchRun.objects.create(created_by=officer_a, review_threshold=0.5, auto_merge_threshold=0.999)
+    services.match_run_execute(run_id=second.pk, model=trained)
+    second.refresh_from_db()
+    assert second.status == "finished" and second.pairs_total == second.pairs_queued == first.pairs_total
+    assert CandidatePair.objects.filter(person_low=household_a.head, person_high=twin).count() == 1
+    again = CandidatePair.objects.get(pk=queued.pk)  # the same row, this run's scores
+    assert again.status == PairStatus.PENDING and again.run_id == second.pk
+    assert again.probability == pytest.approx(queued.probability) and again.evidence == queued.evidence
+
+
+def test_the_database_holds_one_pending_row_per_pair(officer_a, household_a, twin):
+    from django.db import IntegrityError, transaction
+
+    pair = _pair(household_a.head, twin, officer_a)
+    run = MatchRun.objects.create(created_by=officer_a, review_threshold=0.9, auto_merge_threshold=0.999)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CandidatePair.objects.create(run=run, person_low_id=pair.person_low_id, person_high_id=pair.person_high_id,
+                                     probability=0.9, match_weight=5, band="review")
+    CandidatePair.objects.filter(pk=pair.pk).update(status=PairStatus.DIFFERENT)
+    CandidatePair.objects.create(run=run, person_low_id=pair.person_low_id, person_high_id=pair.person_high_id,
+                                 probability=0.9, match_weight=5, band="review", status=PairStatus.SUPERSEDED)
+
+
+def test_the_run_reports_progress_inside_prediction_and_pairs_by_commune(officer_a, household_a, twin, trained,
+                                                                         monkeypatch):
+    from ansinh.matching import model as mm
+
+    monkeypatch.setattr(mm, "PREDICT_CHUNK_RECORDS", 1)
+    stages = []
+    real = services._progress
+    monkeypatch.setattr(services, "_progress", lambda run, percent, stage, **kw: (stages.append((percent, stage)),
+                                                                                  real(run, percent, stage, **kw)))
+    run = MatchRun.objects.create(created_by=officer_a, review_threshold=0.5, auto_merge_threshold=0.999,
+                                  status="queued")
+    services.match_run_execute(run_id=run.pk, model=trained)
+    inside = [s for s in stages if s[1].startswith("So sánh các cặp nghi trùng: phần")]
+    records = Person.objects.count()
+    assert [s[1] for s in inside] == [f"So sánh các cặp nghi trùng: phần {i}/{records}" for i in range(1, records + 1)]
+    assert [s[0] for s in inside] == sorted(s[0] for s in inside) and inside[-1][0] == 75
+    band = CandidatePair.objects.get(run=run).band
+    assert selectors.run_pairs_by_area(run) == [{"name": "Phường Thành Sen", "pairs": 1, "auto": int(band == "auto")}]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(officer_a)
+    html = client.get(f"/trung-lap/chay/{run.pk}/").content.decode()
+    assert "Mô hình được chỉ định khi chạy" in html and "Phường Thành Sen" in html

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from ansinh.demo.duplicates import true_pairs_count
 from ansinh.matching import model as mm
-from ansinh.matching.duplicates_gen import true_pairs_count
 from ansinh.matching.evidence import AGREED, explain_pair, with_agreed_fields
 
 
@@ -115,3 +115,29 @@ def test_fast_score_gives_splinks_weights(trained):
     slow = mm.score_candidates(record, candidates, trained)
     for uid, weight in zip(slow["unique_id_r"], slow["match_weight"], strict=True):
         assert fast[uid] == pytest.approx(weight, abs=0.05)
+
+
+def test_learning_from_the_data_starts_from_the_prior_and_keeps_its_quality(prepared, planted, shipped_model):
+    records = prepared.drop("cluster_id")
+    small = mm.learn(records, shipped_model, min_records=records.height + 1)
+    assert small.source == mm.SOURCE_PRIOR and small.settings is shipped_model.settings
+    learnt = mm.learn(records, shipped_model, min_records=1000, u_max_pairs=2e6)
+    assert learnt.source == mm.SOURCE_LEARNED
+    assert learnt.settings["probability_two_random_records_match"] != \
+        shipped_model.settings["probability_two_random_records_match"]
+    # term frequencies are this file's, not the synthetic province's the shipped model was trained on
+    assert learnt.tf_tables != shipped_model.tf_tables
+    prediction = mm.predict(records, learnt, threshold=0.5)
+    precision, recall = _scores(prediction.pairs, prepared, true_pairs_count(planted), learnt.thresholds.review)
+    assert precision >= 0.95 and recall >= 0.93, (precision, recall)
+
+
+def test_prediction_in_chunks_reports_progress_and_finds_the_same_pairs(prepared, trained, monkeypatch):
+    records = prepared.drop("cluster_id")
+    whole = mm.predict(records, trained, cluster=False)
+    monkeypatch.setattr(mm, "PREDICT_CHUNK_RECORDS", 1000)
+    steps = []
+    chunked = mm.predict(records, trained, cluster=False, progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(i, 5) for i in range(1, 6)]
+    key = ["unique_id_l", "unique_id_r"]
+    assert chunked.pairs.select(key).sort(key).equals(whole.pairs.select(key).sort(key))

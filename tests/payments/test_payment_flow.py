@@ -13,9 +13,9 @@ from ansinh.core.errors import DomainError
 from ansinh.payments import services
 from ansinh.payments.models import BatchStatus, LineStatus, PaymentLine
 from ansinh.payments.reconciliation import reconciliation_compute, reconciliation_export
-from ansinh.programmes import services as lists
-from ansinh.programmes.generation import registry_lists_generate
 from ansinh.programmes.models import BeneficiaryList, ListStatus
+from ansinh.programmes.services import workflow as lists
+from ansinh.programmes.services.generation import registry_lists_generate
 
 pytestmark = pytest.mark.django_db
 DECISION = {"decision_number": "1234/QĐ-UBND", "decision_date": dt.date(2020, 5, 8), "signer": "Đặng Quốc Vinh"}
@@ -42,7 +42,8 @@ def _exported(batch, agent, tmp_path):
     services.batch_export(actor=agent, batch=batch, target=path)
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     header = next(i for i, r in enumerate(rows) if r and r[0] == "STT")
-    return rows[header], rows[header + 1:]
+    assert rows[-1][1] == "Tổng cộng" and rows[-1][7] == sum(r[7] for r in rows[header + 1:-1])  # the total row
+    return rows[header], rows[header + 1:-1]
 
 
 def _results(tmp_path, rows, name="ket-qua.csv"):
@@ -71,7 +72,7 @@ def test_export_has_the_official_columns(batch, payment_agent, tmp_path, world):
     assert type(batch).objects.get(pk=batch.pk).status == BatchStatus.EXPORTED
 
 
-def test_results_import_applies_then_reimport_changes_nothing(batch, payment_agent, tmp_path, world, posted):
+def test_results_import_applies_then_the_same_file_is_refused(batch, payment_agent, tmp_path, world, posted):
     pid_head, pid_wife = world["poor_head"].pid, world["poor_wife"].pid
     path = _results(tmp_path, [
         (1, "Võ Văn Giang", pid_head, "750.000", "Đã chi trả", "15/05/2020", "750.000", "", ""),
@@ -84,7 +85,14 @@ def test_results_import_applies_then_reimport_changes_nothing(batch, payment_age
     unpaid = PaymentLine.objects.get(batch=batch, seq=2)
     assert (unpaid.unpaid_reason, unpaid.returned_amount) == ("absent", 750_000)
     assert BeneficiaryList.objects.get(pk=posted.pk).status == ListStatus.PAID
-    again = services.results_import(actor=payment_agent, batch=batch, path=path)
+    with pytest.raises(DomainError, match="Không ghi hai lần cùng một tệp"):
+        services.results_import(actor=payment_agent, batch=batch, path=path)
+    # the same results in another file (re-saved by the post office): nothing changes, every row «không đổi»
+    resaved = _results(tmp_path, [
+        (1, "Võ Văn Giang", pid_head, "750.000", "Đã chi trả", "15/05/2020", "750.000", "", ""),
+        (2, "Đặng Thị Hà", pid_wife, "750.000", "Chưa chi trả", "", "0", "Vắng mặt", "750000"),
+    ], "resaved.csv")
+    again = services.results_import(actor=payment_agent, batch=batch, path=resaved)
     assert (again.applied, again.unchanged, again.errors) == (0, 2, 0)
     assert PaymentLine.objects.get(pk=paid.pk).result_at == paid.result_at
 
@@ -112,11 +120,9 @@ def test_unknown_person_wrong_amount_and_contradiction_are_row_errors(batch, pay
 
 
 def test_wrong_file_is_refused(batch, payment_agent, tmp_path):
-    from ansinh.core.tabular import ImportFileError
-
     path = tmp_path / "sai.csv"
     path.write_text("Cột A,Cột B\n1,2\n", encoding="utf-8")
-    with pytest.raises(ImportFileError):
+    with pytest.raises(DomainError, match="sai.csv"):
         services.results_import(actor=payment_agent, batch=batch, path=path)
 
 
@@ -138,7 +144,7 @@ def test_reconciliation_figures_and_formats(batch, payment_agent, tmp_path, worl
     assert rec.total["paid_people"] == 1 and rec.total["paid_amount"] == 750_000
     assert rec.total["unpaid_died"] == 1 and rec.total["returned_amount"] == 750_000
     assert rec.sentence() == ("Hoàn thành chi trả cho 1 đối tượng (chiếm 50,00% tổng số đối tượng được phê duyệt "
-                              "danh sách), tổng kinh phí chi trả 0,0 tỷ đồng (chiếm 50,00% tổng kinh phí được phê "
+                              "danh sách), tổng kinh phí chi trả 750.000 đ (chiếm 50,00% tổng kinh phí được phê "
                               "duyệt hỗ trợ).")
     assert rec.by_group["group_code"].to_list() == ["7"]
     path = tmp_path / "doi-soat.xlsx"

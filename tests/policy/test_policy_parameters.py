@@ -88,14 +88,23 @@ def test_population_without_unconfirmed_category_still_computes():
     assert persons_out["tgxh_monthly_allowance"].item() == 750000
 
 
-def test_coefficients_before_nd20_2021_are_unconfirmed_not_zero():
-    with pytest.raises(UnsetParameterError, match="tgxh.coefficients.elderly_80_no_pension"):
-        compute(
-            _frame("elderly_80_no_pension", datetime.date(1930, 1, 1)),
-            None,
-            ["tgxh_monthly_allowance"],
-            "2021-06",
-        )
+def test_coefficients_before_nd20_2021_use_nd136_or_are_unconfirmed_not_zero():
+    # NĐ 136/2013 coefficient confirmed in POLICY.md §2: 270.000 × 1,0.
+    out, _ = compute(
+        _frame("elderly_80_no_pension", datetime.date(1930, 1, 1)),
+        None,
+        ["tgxh_monthly_allowance"],
+        "2021-06",
+    )
+    assert out["tgxh_monthly_allowance"].item() == 270000
+    # Not confirmed before 7/2021 (community care) or not existing before NĐ 20/2021 (75–80 in a poor
+    # household of an extremely difficult area): empty, never 0.
+    for category, birth in (
+        ("elderly_community_care", datetime.date(1940, 1, 1)),
+        ("elderly_75_80_poor_difficult_area", datetime.date(1944, 1, 1)),
+    ):
+        with pytest.raises(UnsetParameterError, match=f"tgxh.coefficients.{category}"):
+            compute(_frame(category, birth), None, ["tgxh_monthly_allowance"], "2021-06")
 
 
 def test_deprivation_count_from_indicators_in_2027_needs_the_unconfirmed_indicator_list():

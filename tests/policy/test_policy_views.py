@@ -99,8 +99,12 @@ def test_unconfirmed_parameters_carry_the_warning_and_confirmed_ones_do_not(clie
         assert warning in row(response, f"parameter-{path}"), path
     assert warning not in row(response, "parameter-tgxh.standard_level")
     assert warning not in row(response, "parameter-ncc.standard_level")
-    # Coefficients known from NĐ 20/2021 only: the warning names the empty period before it.
-    assert "từ 01/01/2014 đến 30/06/2021" in row(response, "parameter-tgxh.coefficients.elderly_80_no_pension")
+    # Coefficients known from NĐ 20/2021 only (NĐ 136/2013 value unconfirmed): the warning names the empty
+    # period before it; a coefficient NĐ 136/2013 confirms has no such warning.
+    assert "từ 01/01/2014 đến 30/06/2021" in row(response, "parameter-tgxh.coefficients.elderly_community_care")
+    assert "từ 01/01/2014 đến 30/06/2021" not in row(
+        response, "parameter-tgxh.coefficients.elderly_80_no_pension"
+    )
 
 
 def test_the_filter_box_keeps_matching_parameters(client, leader):
@@ -211,8 +215,46 @@ def test_the_explanation_page_shows_the_value_and_the_decree(client, leader):
     assert row(response, "explanation-value") == "500.000 đ"
     tree = after(response, "explanation-tree")
     assert "76/2024" in tree
-    assert "tgxh.standard_level" in tree and "áp dụng từ 01/07/2024" in tree
-    assert "tgxh.coefficients.elderly_80_no_pension" in tree
+    # the chain in Vietnamese: labels, values the Vietnamese way, dates dd/mm/yyyy; no code names
+    tree = tree.replace(" :", ":")  # the text of the tags, joined by spaces
+    assert "Tham số: Mức chuẩn trợ giúp xã hội (đồng/tháng) = 500.000 đ áp dụng từ 01/07/2024" in tree
+    assert "Hệ số trợ cấp xã hội — Người từ đủ 80 tuổi trở lên không có lương hưu" in tree
+    assert "Ngày sinh (tháng 07/2024): 01/05/1940 đã nhập" in tree
+    assert "Hệ số trợ cấp xã hội hằng tháng (tháng 07/2024): 1 tính theo quy tắc" in tree
+    for code in ("tgxh.standard_level", "elderly_80_no_pension", "tgxh_coefficient", "1940-05-01", "[2024-07]"):
+        assert code not in tree
+    inputs = row(response, "explanation-inputs")
+    assert inputs == ("Ngày sinh: 01/05/1940 Diện đối tượng hưởng trợ cấp xã hội hằng tháng: Người từ đủ 80 tuổi "
+                      "trở lên không có lương hưu, trợ cấp bảo hiểm xã hội hằng tháng")
+    # the link's values fill the form as a person types them
+    page = response.content.decode()
+    assert 'name="period" value="07/2024"' in page and 'name="birth_date" value="01/05/1940"' in page
+
+
+@pytest.mark.parametrize("typed", ["12/2026", "2026-12", "12/2026 "])
+def test_the_period_is_typed_as_month_and_year(client, leader, typed):
+    response = as_user(client, leader).get(reverse("policy:explain"), {
+        "variable": "tgxh_standard_level", "period": typed})
+    assert row(response, "explanation-value") == "500.000 đ"
+    assert "tháng 12/2026" in row(response, "explanation")
+
+
+def test_an_input_a_link_brings_gets_its_own_labelled_field(client, leader):
+    response = as_user(client, leader).get(explanation_url("covid_support_amount", "2020-05",
+                                                           {"covid_group_btxh": True}))
+    assert row(response, "explanation-value") == "500.000 đ"
+    page = response.content.decode()
+    label = "Nhóm 6: đối tượng bảo trợ xã hội đang hưởng trợ cấp xã hội hằng tháng (Mẫu 07)"
+    assert f'<label class="form-label" for="id_in__covid_group_btxh">{label}</label>' in page
+    assert '<option value="true" selected>Có</option>' in page
+    assert "covid_group_btxh=true</textarea>" not in page  # not a code line in the free box
+    assert row(response, "explanation-inputs") == f"{label}: có"
+    # an input for one month only: its field says which month; submitting the form computes the same
+    response = client.get(reverse("policy:explain"), {
+        "variable": "covid_support_amount", "period": "05/2020", "in__covid_group_btxh__2020-05": "true"})
+    assert f"{label} (tháng 05/2020)" in response.content.decode()
+    assert row(response, "explanation-value") == "500.000 đ"
+    assert row(response, "explanation-inputs") == f"{label} (tháng 05/2020): có"
 
 
 def test_the_explanation_form_with_the_common_fields(client, leader):
@@ -223,7 +265,7 @@ def test_the_explanation_form_with_the_common_fields(client, leader):
     poverty = client.get(reverse("policy:explain"), {
         "variable": "poverty_status", "period": "2024-03", "household_income_per_capita": "1.400.000",
         "household_is_urban": "false", "household_deprivation_count": "3"})
-    assert row(poverty, "explanation-value") == "Hộ nghèo (poor)"
+    assert row(poverty, "explanation-value") == "Hộ nghèo"
     assert "NĐ 07/2021" in after(poverty, "explanation-tree")
 
 
@@ -238,14 +280,15 @@ def test_an_unconfirmed_category_names_the_parameter_and_never_shows_zero(client
 
 def test_bad_explanation_input_is_reported(client, leader):
     as_user(client, leader)
-    bad_period = client.get(reverse("policy:explain"), {"variable": "tgxh_coefficient", "period": "07/2024"})
-    assert "YYYY-MM" in row(bad_period, "error-period")
+    bad_period = client.get(reverse("policy:explain"), {"variable": "tgxh_coefficient", "period": "13/2024"})
+    assert row(bad_period, "error-period") == ("«13/2024» không phải là kỳ tính: ghi tháng/năm (ví dụ 12/2026) "
+                                               "hoặc chỉ năm (ví dụ 2026).")
     bad_choice = client.get(explanation_url("tgxh_coefficient", "2024-07", {"tgxh_category": "khong_co"}))
     assert row(bad_choice, "error-tgxh_category")
     unknown = client.get(explanation_url("tgxh_coefficient", "2024-07", {"khong_co": "1"}))
     assert "Biến nhập không tồn tại: khong_co" in row(unknown, "explain-error")
     bad_number = client.get(explanation_url("covid_support_total", "2020", {"covid_group2_declared_revenue": "x"}))
-    assert "covid_group2_declared_revenue" in row(bad_number, "explain-error")
+    assert row(bad_number, "error-in__covid_group2_declared_revenue") == "«x» không phải là một số."
 
 
 def test_navigation_offers_the_policy_pages(client, leader, payment_agent):

@@ -8,7 +8,7 @@ from ansinh.accounts.models import Role, User
 from ansinh.core.text import fold
 from ansinh.programmes.definitions import COVID_2020
 from ansinh.programmes.models import Enrolment, Programme
-from ansinh.programmes.services import programme_from_definition
+from ansinh.programmes.services.programmes import programme_from_definition
 from ansinh.registry.models import Household, Membership, Person, Relationship
 
 _counter = {"pid": 0}

@@ -7,9 +7,9 @@ import pytest
 
 from ansinh.core.errors import PermissionDenied
 from ansinh.policy.bridge import compute
-from ansinh.programmes.generation import registry_lists_generate
 from ansinh.programmes.models import BeneficiaryList, FlagKind, ListRow, RowFlag
 from ansinh.programmes.rules import programme_additions
+from ansinh.programmes.services.generation import registry_lists_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_duplicate_and_identity_flags(programme, provincial, world):
 def test_dead_check_flags_a_death_recorded_after_generation(programme, provincial, world):
     import datetime as dt
 
-    from ansinh.programmes.checks import lists_check
+    from ansinh.programmes.services.checks import lists_check
 
     registry_lists_generate(programme=programme, actor=provincial)
     world["poor_wife"].death_date = dt.date(2020, 3, 20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from ansinh.programmes.generation import registry_lists_generate
 from ansinh.programmes.models import BeneficiaryList
+from ansinh.programmes.services.generation import registry_lists_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 
 from ansinh.core.errors import ConcurrentChange, DomainError, PermissionDenied
-from ansinh.programmes import services
-from ansinh.programmes.generation import registry_lists_generate
-from ansinh.programmes.models import BeneficiaryList, FlagKind, ListRow, ListStatus, RowFlag, WorkflowEvent
+from ansinh.programmes.models import BeneficiaryList, FlagKind, ListEvent, ListRow, ListStatus, RowFlag
+from ansinh.programmes.services import workflow as services
+from ansinh.programmes.services.generation import registry_lists_generate
 
 pytestmark = pytest.mark.django_db
 DECISION = {"decision_number": "1234/QĐ-UBND", "decision_date": dt.date(2020, 5, 8), "signer": "Đặng Quốc Vinh"}
@@ -63,7 +63,7 @@ def test_full_path_records_every_step_with_who(lists, officer_a, officer_b, appr
     bl = services.list_approve(actor=leader, beneficiary_list=bl, decision_pdf=pdf, **DECISION)
     assert bl.status == ListStatus.APPROVED and bl.decision_pdf.name.endswith(".pdf")
     bl = services.list_post(actor=officer_b, beneficiary_list=bl)
-    events = list(WorkflowEvent.objects.filter(beneficiary_list=bl).values_list("action", "actor__username"))
+    events = list(ListEvent.objects.filter(beneficiary_list=bl).values_list("step", "actor__username"))
     assert events == [("prepare", "so"), ("submit", "xa_b"), ("appraise", "so2"), ("approve", "lanhdao"),
                       ("post", "xa_b")]
 
@@ -104,7 +104,7 @@ def test_second_approval_of_the_same_list_raises_concurrent_change(lists, office
     services.list_approve(actor=leader, beneficiary_list=bl, **DECISION)
     with pytest.raises(ConcurrentChange, match="Đã phê duyệt"):
         services.list_approve(actor=other_leader, beneficiary_list=stale, **DECISION)
-    assert WorkflowEvent.objects.filter(beneficiary_list=bl, action="approve").count() == 1
+    assert ListEvent.objects.filter(beneficiary_list=bl, step="approve").count() == 1
 
 
 def test_double_click_on_submit_is_refused(lists, officer_b):
@@ -152,7 +152,7 @@ def test_approved_list_rows_cannot_change_even_in_the_database(lists, officer_a,
 
 def test_supplementary_list_references_the_approved_one_and_flags_people_already_approved(
         lists, officer_a, appraiser, leader, world):
-    from ansinh.programmes.checks import lists_check
+    from ansinh.programmes.services.checks import lists_check
 
     bl = _to_appraised(lists["5"], officer_a, appraiser)
     bl = services.list_approve(actor=leader, beneficiary_list=bl, **DECISION)

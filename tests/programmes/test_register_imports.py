@@ -9,10 +9,29 @@ import pytest
 import xlsxwriter
 from django.core.management import call_command
 
+from ansinh.core import imports
+from ansinh.core.errors import DomainError
+from ansinh.core.models import ImportStatus
+from ansinh.programmes.imports import REGISTER_KIND
 from ansinh.programmes.models import Enrolment, Register
-from ansinh.programmes.register_imports import register_file_check, register_rows_commit
 
 pytestmark = pytest.mark.django_db
+
+
+def check(path, register, user):
+    """Receive and check a register file as ``user`` (the shared lifecycle); returns the record."""
+    record = imports.import_receive(kind=REGISTER_KIND, actor=user, file=path, file_name=path.name,
+                                    target={"register": register})
+    return imports.import_check(record=record)[0]
+
+
+def errors_of(record) -> dict[int, list[str]]:
+    return {row: messages for row, _name, messages in record.summary["errors"]}
+
+
+def commit(record, user, *, valid_only=False):
+    return imports.import_commit(record=imports.import_commit_request(actor=user, record=record,
+                                                                      valid_only=valid_only))
 
 
 def write(path, headers, rows):
@@ -42,31 +61,36 @@ def test_tgxh_register_rows_are_checked_and_written(household_a, officer_a, tmp_
     ])
     wrong = write(tmp_path / "sai.xlsx", PERSON_HEADERS,
                   [[1, "Lê Văn Sai Tên", "042068001234", "17/QĐ-UBND", "31/02/2021", ""]])
-    wrong_errors = register_file_check(path=wrong, register=Register.TGXH, user=officer_a).rows["_errors"][0]
+    wrong_errors = errors_of(check(wrong, Register.TGXH, officer_a))[4]
     assert any("không tồn tại" in e for e in wrong_errors)
     assert any("Họ tên không khớp" in e for e in wrong_errors) and any("Diện đối tượng" in e for e in wrong_errors)
-    check = register_file_check(path=path, register=Register.TGXH, user=officer_a)
-    errors = dict(zip(check.rows["_row"].to_list(), check.rows["_errors"].to_list(), strict=True))
-    assert errors[4] == []
+    record = check(path, Register.TGXH, officer_a)
+    errors = errors_of(record)
+    assert 4 not in errors and record.error_rows == 1
     assert any("Không có ai mang số 042070999999" in e for e in errors[5])
-    with pytest.raises(Exception, match="dòng lỗi"):
-        register_rows_commit(check=check, valid_only=False)
+    with pytest.raises(DomainError, match="dòng lỗi"):
+        commit(record, officer_a)
     assert Enrolment.objects.count() == 0
-    assert register_rows_commit(check=check, valid_only=True) == 1
+    record.refresh_from_db()
+    assert commit(record, officer_a, valid_only=True).written_rows == 1
     enrolment = Enrolment.objects.get()
     assert (enrolment.person, enrolment.register, enrolment.tgxh_category, enrolment.start_date) == (
         head, Register.TGXH, "disabled_severe", dt.date(2021, 7, 1))
-    again = register_file_check(path=path, register=Register.TGXH, user=officer_a)
-    assert any("đang có trong sổ" in e for e in again.rows["_errors"].to_list()[0])
+    with pytest.raises(DomainError, match="Không ghi hai lần cùng một tệp"):
+        check(path, Register.TGXH, officer_a)  # the very same file
+    resaved = write(tmp_path / "btxh-lai.xlsx", PERSON_HEADERS, [
+        [1, "Nguyen Van Hung", "042068001234", "15/QĐ-UBND", dt.date(2021, 7, 1), "disabled_severe"]])
+    again = errors_of(check(resaved, Register.TGXH, officer_a))[4]
+    assert any("đã có trong sổ này từ 01/07/2021" in e and "đang hưởng" in e for e in again)
 
 
 def test_poor_household_list_by_household_code_and_area(household_a, officer_b, officer_a, tmp_path):
     path = write(tmp_path / "ho_ngheo.xlsx", ["Mã hộ", "Họ tên chủ hộ", "Số quyết định", "Ngày công nhận"],
                  [[household_a.code, "Nguyễn Văn Hùng", "01/QĐ-UBND", "31/12/2019"]])
-    outside = register_file_check(path=path, register=Register.POOR, user=officer_b)
-    assert any("ngoài địa bàn" in e for e in outside.rows["_errors"].to_list()[0])
-    inside = register_file_check(path=path, register=Register.POOR, user=officer_a)
-    assert inside.error_rows == 0 and register_rows_commit(check=inside, valid_only=False) == 1
+    outside = check(path, Register.POOR, officer_b)
+    assert any("ngoài địa bàn" in e for e in errors_of(outside)[4])
+    inside = check(path, Register.POOR, officer_a)
+    assert inside.error_rows == 0 and commit(inside, officer_a).status == ImportStatus.COMMITTED
     assert Enrolment.objects.get().household == household_a
 
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from ansinh.registry import import_services
-from ansinh.registry.models import Household, ImportStatus, Person, RegistryImport
+from ansinh.core import imports
+from ansinh.core.models import ImportStatus
+from ansinh.registry.models import Household, Person, RegistryImport
 from fixtures.registry_files import row, write_xlsx
 
 # The worker opens and closes connections itself: a real transaction, not the test-case wrapper.
@@ -25,7 +26,7 @@ ROWS = [
 def database_tasks(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(import_services, "INLINE_LIMIT_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(imports, "INLINE_LIMIT_BYTES", 0)  # every file counts as large
 
 
 def test_check_and_commit_run_in_the_worker_with_progress(client, officer_a, tmp_path):
@@ -34,14 +35,14 @@ def test_check_and_commit_run_in_the_worker_with_progress(client, officer_a, tmp
     response = client.post(reverse("registry:import_upload"),
                            {"file": SimpleUploadedFile("lon.xlsx", path.read_bytes())})
     record = RegistryImport.objects.get()
-    assert response.status_code == 302 and record.status == ImportStatus.VALIDATING
+    assert response.status_code == 302 and record.status == ImportStatus.CHECKING
     page = client.get(reverse("registry:import_detail", args=[record.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page  # the page polls while the worker checks
 
     call_command("db_worker", "--batch", "--no-startup-delay")
     record.refresh_from_db()
-    assert record.status == ImportStatus.VALIDATED and record.error_rows == 0
-    assert import_services.progress_get(record.pk) == (100, "Đã kiểm tra xong")
+    assert record.status == ImportStatus.CHECKED and record.error_rows == 0
+    assert imports.progress_get(record) == (100, "Đã kiểm tra xong")
 
     client.post(reverse("registry:import_commit", args=[record.pk]), {"action": "commit"})
     record.refresh_from_db()

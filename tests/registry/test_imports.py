@@ -13,12 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from ansinh.core import imports
 from ansinh.core.errors import ConcurrentChange, DomainError
+from ansinh.core.models import ImportStatus
 from ansinh.core.tabular import read_table
-from ansinh.geo.models import AdminUnit, Level, Structure
-from ansinh.registry import bulk, import_services
-from ansinh.registry.imports import REGISTRY_SCHEMA, registry_file_check
-from ansinh.registry.models import Household, ImportStatus, Membership, Person, RegistryImport, Relationship
+from ansinh.geo.models import Structure
+from ansinh.registry import bulk
+from ansinh.registry.imports import REGISTRY_KIND, REGISTRY_SCHEMA
+from ansinh.registry.models import Household, Membership, Person, RegistryImport, Relationship
 from fixtures.registry_files import HEADERS, row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -57,13 +59,13 @@ def upload(path: Path) -> SimpleUploadedFile:
 
 
 def start_and_check(actor, path: Path) -> RegistryImport:
-    record, _inline = import_services.registry_import_start(actor=actor, upload=upload(path))
-    return import_services.registry_import_check(import_id=record.pk)
+    record = imports.import_receive(kind=REGISTRY_KIND, actor=actor, file=upload(path), file_name=path.name)
+    return imports.import_check(record=record)[0]
 
 
 def commit(actor, record: RegistryImport, *, valid_only: bool = False) -> RegistryImport:
-    import_services.registry_import_request_commit(actor=actor, import_id=record.pk, valid_only=valid_only)
-    return import_services.registry_import_commit(import_id=record.pk)
+    record = imports.import_commit_request(actor=actor, record=record, valid_only=valid_only)
+    return imports.import_commit(record=record)
 
 
 def report_rows(path: str | Path) -> tuple[list[str], list[dict]]:
@@ -77,21 +79,21 @@ def report_rows(path: str | Path) -> tuple[list[str], list[dict]]:
 
 def test_clean_file_summary(officer_a, tmp_path):
     record = start_and_check(officer_a, write_xlsx(tmp_path / "ds.xlsx", CLEAN_ROWS))
-    assert record.status == ImportStatus.VALIDATED
+    assert record.status == ImportStatus.CHECKED
     assert (record.total_rows, record.error_rows) == (5, 0)
-    assert record.summary["households"] == 2 and record.summary["valid_persons"] == 5
+    assert record.summary["figures"]["households"] == 2 and record.summary["figures"]["valid_persons"] == 5
     assert record.summary["header_row"] == 4  # two title rows, a blank row, then the header
     assert set(record.summary["recognised"]) >= {"household_code", "full_name", "sex", "birth", "relationship",
                                                  "identity", "village", "commune", "district"}
     assert record.summary["ignored"] == ["STT"]
-    assert record.error_report_path == ""
+    assert not record.error_report
     assert counts() == (0, 0, 0)  # checking writes nothing
 
 
 def test_clean_file_commit_writes_households_persons_memberships(officer_a, commune_a, tmp_path):
     record = commit(officer_a, start_and_check(officer_a, write_xlsx(tmp_path / "ds.xlsx", CLEAN_ROWS)))
     assert record.status == ImportStatus.COMMITTED
-    assert (record.households_created, record.persons_created) == (2, 5)
+    assert (record.result["households"], record.result["persons"], record.written_rows) == (2, 5, 5)
     assert record.message == "Đã ghi 2 hộ, 5 nhân khẩu."
     assert counts() == (2, 5, 5)
 
@@ -151,9 +153,9 @@ BAD_ROWS = [
 def test_rows_with_errors_write_nothing_and_report_reasons(officer_a, tmp_path):
     record = start_and_check(officer_a, write_xlsx(tmp_path / "loi.xlsx", BAD_ROWS))
     assert (record.total_rows, record.error_rows) == (7, 4)
-    assert record.summary["valid_households"] == 1 and record.summary["valid_persons"] == 3
+    assert record.summary["figures"]["valid_households"] == 1 and record.summary["figures"]["valid_persons"] == 3
 
-    headers, rows = report_rows(record.error_report_path)
+    headers, rows = report_rows(record.error_report.path)
     assert headers == ["Dòng", *HEADERS, "Lỗi"]
     assert len(rows) == 7
     by_name = {r["HỌ VÀ TÊN"]: r for r in rows}
@@ -167,9 +169,9 @@ def test_rows_with_errors_write_nothing_and_report_reasons(officer_a, tmp_path):
     assert "Cả hộ chưa được ghi vì dòng" in by_name["Phạm Văn Giang"]["Lỗi"]
 
     with pytest.raises(DomainError, match="4 dòng lỗi"):
-        import_services.registry_import_request_commit(actor=officer_a, import_id=record.pk, valid_only=False)
+        imports.import_commit_request(actor=officer_a, record=record, valid_only=False)
     record.refresh_from_db()
-    assert record.status == ImportStatus.VALIDATED
+    assert record.status == ImportStatus.CHECKED
     assert counts() == (0, 0, 0)
 
 
@@ -214,7 +216,8 @@ def test_same_file_again_after_commit_is_refused(client, officer_a, tmp_path):
     client.force_login(officer_a)
     response = client.post(reverse("registry:import_upload"), {"file": upload(path.rename(tmp_path / "ds2.xlsx"))})
     assert response.status_code == 200
-    assert "Tệp này đã được nhập vào CSDL" in response.content.decode()
+    assert "đã được ghi vào cơ sở dữ liệu hộ, nhân khẩu" in response.content.decode()
+    assert "Không ghi hai lần cùng một tệp" in response.content.decode()
     assert RegistryImport.objects.count() == 1
     assert counts() == (2, 5, 5)
 
@@ -228,7 +231,7 @@ def test_second_commit_click_is_refused_and_writes_nothing_twice(client, officer
     second = client.post(url, {"action": "commit"}, follow=True)
     assert "không ghi lại lần nữa" in second.content.decode()
     with pytest.raises(ConcurrentChange):
-        import_services.registry_import_request_commit(actor=officer_a, import_id=record.pk, valid_only=False)
+        imports.import_commit_request(actor=officer_a, record=record, valid_only=False)
     assert counts() == (2, 5, 5)
 
 
@@ -236,11 +239,12 @@ def test_commune_officer_importing_another_commune_gets_out_of_area(officer_a, t
     rows = [row("HTIMP009", "Hồ Văn Khoa", "Nam", "1966", "Chủ hộ", commune="Xã Cẩm Bình")]
     record = start_and_check(officer_a, write_xlsx(tmp_path / "ngoai.xlsx", rows))
     assert record.error_rows == 1
-    _headers, report = report_rows(record.error_report_path)
+    _headers, report = report_rows(record.error_report.path)
     assert "Xã/phường «Xã Cẩm Bình» nằm ngoài địa bàn bạn được phân công." in report[0]["Lỗi"]
-    record = commit(officer_a, record, valid_only=True)
-    assert record.status == ImportStatus.VALIDATED
-    assert record.message == "Không có dòng hợp lệ nào để ghi."
+    with pytest.raises(DomainError, match="Tệp không có dòng hợp lệ nào để ghi"):
+        commit(officer_a, record, valid_only=True)
+    record.refresh_from_db()
+    assert record.status == ImportStatus.CHECKED
     assert counts() == (0, 0, 0)
 
 
@@ -294,13 +298,13 @@ def test_interrupted_commit_leaves_nothing_behind(officer_a, tmp_path, monkeypat
         written.append(model)
 
     monkeypatch.setattr(bulk, "_write", failing_write)
-    import_services.registry_import_request_commit(actor=officer_a, import_id=record.pk, valid_only=False)
+    record = imports.import_commit_request(actor=officer_a, record=record, valid_only=False)
     with pytest.raises(OSError):
-        import_services.registry_import_commit(import_id=record.pk)
+        imports.import_commit(record=record)
     assert written == [Household]  # the households had been written before the failure...
     assert counts() == (0, 0, 0)  # ...and were rolled back
     record.refresh_from_db()
-    assert record.status == ImportStatus.VALIDATED
+    assert record.status == ImportStatus.CHECKED
     assert "không có dữ liệu nào được ghi" in record.message
 
     monkeypatch.setattr(bulk, "_write", real_write)  # the user tries again
@@ -311,24 +315,23 @@ def test_interrupted_commit_leaves_nothing_behind(officer_a, tmp_path, monkeypat
 # ---------------------------------------------------------------- background path
 
 def test_large_file_goes_through_the_worker(client, officer_a, tmp_path, monkeypatch, immediate_tasks):
-    monkeypatch.setattr(import_services, "INLINE_LIMIT_BYTES", 0)
+    monkeypatch.setattr(imports, "INLINE_LIMIT_BYTES", 0)
     called = []
-    real_check = import_services.registry_import_check
-    monkeypatch.setattr(import_services, "registry_import_check",
-                        lambda **kw: called.append("check") or real_check(**kw))
+    real_check = imports.import_check
+    monkeypatch.setattr(imports, "import_check", lambda **kw: called.append("check") or real_check(**kw))
     client.force_login(officer_a)
     response = client.post(reverse("registry:import_upload"),
                            {"file": upload(write_xlsx(tmp_path / "ds.xlsx", CLEAN_ROWS))})
     record = RegistryImport.objects.get()
     assert called == ["check"]  # through the task, not inline
-    assert record.status == ImportStatus.VALIDATED and record.total_rows == 5
-    assert import_services.progress_get(record.pk) == (100, "Đã kiểm tra xong")
+    assert record.status == ImportStatus.CHECKED and record.total_rows == 5
+    assert imports.progress_get(record) == (100, "Đã kiểm tra xong")
 
     response = client.post(reverse("registry:import_commit", args=[record.pk]), {"action": "commit"}, follow=True)
     record.refresh_from_db()
     assert record.status == ImportStatus.COMMITTED
     assert 'data-testid="import-status">Đã ghi vào CSDL<' in response.content.decode()
-    assert import_services.progress_get(record.pk) == (100, "Đã ghi xong")
+    assert imports.progress_get(record) == (100, "Đã ghi xong")
     assert counts() == (2, 5, 5)
 
 
@@ -340,11 +343,11 @@ def run_cli(*args) -> int:
     return exit_info.value.code
 
 
-def test_cli_valid_file_exits_0_and_commits(tmp_path):
+def test_cli_valid_file_exits_0_and_commits(tmp_path, provincial):
     path = write_xlsx(tmp_path / "ds.xlsx", CLEAN_ROWS)
-    assert run_cli(path) == 0
+    assert run_cli(path, "--user", provincial.username) == 0
     assert counts() == (0, 0, 0)  # a check only
-    assert run_cli(path, "--commit") == 0
+    assert run_cli(path, "--commit", "--user", provincial.username) == 0
     assert counts() == (2, 5, 5)
     assert not (tmp_path / "ds_loi.xlsx").exists()
 
@@ -363,17 +366,17 @@ def test_cli_rows_with_errors_exit_1_with_report_next_to_the_file(tmp_path, offi
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
     bytes(range(256)) * 8,
 ], ids=["pdf", "random-bytes"])
-def test_cli_unreadable_file_exits_2(tmp_path, content):
+def test_cli_unreadable_file_exits_2(tmp_path, content, provincial):
     path = tmp_path / "ds.xlsx"
     path.write_bytes(content)
-    assert run_cli(path) == 2
+    assert run_cli(path, "--user", provincial.username) == 2
     assert not (tmp_path / "ds_loi.xlsx").exists()
 
 
-def test_cli_xlsx_without_header_exits_2(tmp_path):
+def test_cli_xlsx_without_header_exits_2(tmp_path, provincial):
     path = write_xlsx(tmp_path / "ds.xlsx", [["a", "b", "c"], ["d", "e", "f"]], headers=["Cột 1", "Cột 2", "Cột 3"],
                       numbered=False)
-    assert run_cli(path) == 2
+    assert run_cli(path, "--user", provincial.username) == 2
 
 
 def test_unreadable_upload_is_shown_as_failed(client, officer_a, tmp_path):
@@ -387,7 +390,7 @@ def test_unreadable_upload_is_shown_as_failed(client, officer_a, tmp_path):
 
 # ---------------------------------------------------------------- the template
 
-def test_template_download_rereads_with_canonical_headers(client, officer_a, tmp_path):
+def test_template_download_rereads_with_canonical_headers(client, officer_a, provincial, tmp_path):
     client.force_login(officer_a)
     response = client.get(reverse("registry:import_template"))
     assert response.status_code == 200
@@ -397,6 +400,5 @@ def test_template_download_rereads_with_canonical_headers(client, officer_a, tmp
     assert raw.headers == REGISTRY_SCHEMA.template_headers()
     assert raw.recognised == {f.name: f.header for f in REGISTRY_SCHEMA.fields}
     assert raw.ignored == []
-    province = AdminUnit.objects.get(level=Level.PROVINCE, structure=Structure.CURRENT, code="42")
-    check = registry_file_check(path=path, area=province)
-    assert (check.total_rows, check.error_rows, check.households) == (2, 0, 1)
+    record = start_and_check(provincial, path)  # the examples are in Xã Cẩm Bình: a province-wide user
+    assert (record.total_rows, record.error_rows, record.summary["figures"]["households"]) == (2, 0, 1)

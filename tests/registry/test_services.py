@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ansinh.core.errors import DomainError, PermissionDenied
 from ansinh.core.models import AuditEvent
@@ -91,7 +92,7 @@ def test_inspector_and_leader_cannot_write(household_a, inspector, leader):
 def test_future_birth_date_is_refused(household_a, officer_a):
     with pytest.raises(DomainError, match="sau ngày hôm nay"):
         services.household_add_member(actor=officer_a, household=household_a,
-                                      **member(birth_date=dt.date.today() + dt.timedelta(days=3)))
+                                      **member(birth_date=timezone.localdate() + dt.timedelta(days=3)))
 
 
 def test_year_precision_keeps_first_january(household_a, officer_a):

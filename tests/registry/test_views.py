@@ -8,13 +8,14 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ansinh.registry import services
 from ansinh.registry.models import Household, Membership, Person, Relationship
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)
@@ -232,11 +233,21 @@ def test_search_folds_d_stroke(client, officer_a, people_a):
 
 
 def test_search_by_identity_number(client, officer_a, people_a):
+    """The number goes in the POST body (the search form), never in the URL."""
     client_for(client, officer_a)
-    page = results(client.get(persons_url(q="042090004321")))
+    page = results(client.post(reverse("registry:person_list"), {"q": "042090004321"}))
     assert "Đặng Văn Đức" in page and "Nguyễn Văn Hùng" not in page
-    page = results(client.get(persons_url(q="183111222")))
+    page = results(client.post(reverse("registry:person_list"), {"q": "183111222"}))
     assert "Lê Thị Tý" in page and "Đặng Văn Đức" not in page
+
+
+def test_an_identity_number_in_the_url_is_not_searched(client, officer_a, people_a):
+    response = client_for(client, officer_a).get(persons_url(q="042090004321"))
+    html = response.content.decode()
+    assert "Đặng Văn Đức" not in results(response) and 'data-testid="identity-not-in-url"' in html
+    assert "042090004321" not in html  # not even echoed back in the search box
+    form = html[html.index('id="person-search"') - 200:html.index('id="person-search"') + 400]
+    assert 'method="post"' in form and "hx-post" in form and "hx-push-url" not in form
 
 
 def test_search_by_household_code_lists_its_members(client, officer_a, people_a, household_a, household_b):

@@ -13,18 +13,18 @@ class Role(models.TextChoices):
     PROVINCIAL_SPECIALIST = "provincial_specialist", _("Chuyên viên Sở")
     LEADER = "leader", _("Lãnh đạo phê duyệt")
     PAYMENT_AGENT = "payment_agent", _("Tổ chức chi trả")
+    JOB_CENTRE_OFFICER = "job_centre_officer", _("Cán bộ Trung tâm dịch vụ việc làm")
+    VOCATIONAL_SPECIALIST = "vocational_specialist", _("Chuyên viên giáo dục nghề nghiệp")
     INSPECTOR = "inspector", _("Thanh tra (chỉ xem)")
+    ARCHIVIST = "archivist", _("Cán bộ lưu trữ hồ sơ")
+    COMPLAINT_HANDLER = "complaint_handler", _("Cán bộ tiếp dân, xử lý đơn thư")
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
 
 
-# What each role may do. Read by ansinh.accounts.permissions; never compared as strings in views.
-REGISTRY_EDITORS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
-                              Role.ADMINISTRATOR})
-REGISTRY_READERS = REGISTRY_EDITORS | {Role.LEADER, Role.INSPECTOR}
+# Who may see whole identity numbers (the others see them masked: accounts.permissions.identity_for).
+# Each app's own role sets live in its permissions.py.
 IDENTITY_READERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
                               Role.INSPECTOR, Role.ADMINISTRATOR})
-IMPORTERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
-                       Role.ADMINISTRATOR})
 
 
 class User(AbstractUser):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ansinh.accounts.models import IDENTITY_READERS, IMPORTERS, REGISTRY_EDITORS, REGISTRY_READERS, Role, User
+from ansinh.accounts.models import IDENTITY_READERS, Role, User
 from ansinh.core.errors import PermissionDenied
 
 
@@ -41,31 +41,21 @@ def scope_to_area(queryset: QuerySet, user: User, *, commune_field: str = "commu
     return queryset.filter(**{f"{commune_field}_id__in": area_commune_ids(user)})
 
 
+def user_sees_whole_province(user: User) -> bool:
+    """True for users whose area is the whole province (reports then need no commune filter)."""
+    from ansinh.geo.models import Level
+
+    return bool(user.is_authenticated and user.area_id is not None and user.area.level == Level.PROVINCE)
+
+
 def user_covers_commune(user: User, commune_id: int) -> bool:
     if user.area_id is None:
         return False
     return commune_id in area_commune_ids(user)
 
 
-def can_read_registry(user: User) -> bool:
-    return user.is_authenticated and user.role in REGISTRY_READERS
-
-
-def can_edit_registry(user: User) -> bool:
-    return user.is_authenticated and user.role in REGISTRY_EDITORS
-
-
 def can_see_identity(user: User) -> bool:
     return user.is_authenticated and user.role in IDENTITY_READERS
-
-
-def can_import(user: User) -> bool:
-    return user.is_authenticated and user.role in IMPORTERS
-
-
-def require_registry_editor(user: User) -> None:
-    if not can_edit_registry(user):
-        raise PermissionDenied("Vai trò của bạn không được phép thay đổi dữ liệu hộ, nhân khẩu.")
 
 
 def require_commune_in_area(user: User, commune_id: int) -> None:
@@ -80,6 +70,13 @@ def mask_identity(value: str | None) -> str:
     return value[:5] + "*" * max(len(value) - 7, 0) + value[-2:] if len(value) > 7 else "*" * len(value)
 
 
-__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_read_registry", "can_edit_registry",
-           "can_see_identity", "can_import", "mask_identity", "require_registry_editor",
-           "require_commune_in_area", "user_covers_commune"]
+def identity_for(user: User, value: str | None) -> str:
+    """The number as this user may see it: whole for those who need it, masked for the others.
+    The one helper every page, export and API uses."""
+    if not value:
+        return ""
+    return value if can_see_identity(user) else mask_identity(value)
+
+
+__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_see_identity", "mask_identity",
+           "identity_for", "require_commune_in_area", "user_covers_commune", "user_sees_whole_province"]

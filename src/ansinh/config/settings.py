@@ -1,7 +1,10 @@
 """Settings: one module, read from the environment through one ``env`` object.
 
-Defaults give a working SQLite demo. ``DATABASE_URL=postgres://...`` selects
-PostgreSQL. ``ANSINH_ENV=production`` refuses to start without a secret key.
+Defaults give a working SQLite demo with ``DEBUG`` off (``DEBUG=1`` turns it on, never in production).
+``DATABASE_URL=postgres://...`` selects PostgreSQL; ``MEDIA_ROOT``, ``STATIC_ROOT`` and ``CACHE_DIR``
+move the files out of ``var/``. ``ANSINH_ENV=production`` refuses to start without a secret key of its
+own, without ``ALLOWED_HOSTS`` or with ``DEBUG`` on, and turns on HTTPS-only cookies, HSTS and the
+redirect to HTTPS (``manage.py check --deploy`` is clean; ``scripts/test`` runs it).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[3]  # the repository root
 VAR_DIR = BASE_DIR / "var"
@@ -17,15 +21,23 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-ANSINH_ENV = env.str("ANSINH_ENV", default="development")
+DEVELOPMENT_SECRET_KEY = "ansinh-development-only-not-secret"
+ANSINH_ENV = env.str("ANSINH_ENV", default="development").strip().lower()
 PRODUCTION = ANSINH_ENV == "production"
-if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # raises ImproperlyConfigured when missing
-else:
-    SECRET_KEY = env.str("SECRET_KEY", default="ansinh-development-only-not-secret")
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+if PRODUCTION:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured("ANSINH_ENV=production: thiếu SECRET_KEY (50+ ký tự ngẫu nhiên, xem docs/operations.md).")
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured("ANSINH_ENV=production: SECRET_KEY đang là khoá mặc định của bản phát triển; "
+                                   "hãy tạo khoá riêng (xem docs/operations.md).")
+    if DEBUG:
+        raise ImproperlyConfigured("ANSINH_ENV=production: không được bật DEBUG (trang lỗi sẽ lộ cấu hình).")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ANSINH_ENV=production: thiếu ALLOWED_HOSTS (tên miền của hệ thống).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,27 +45,38 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # WhiteNoise serves static files under runserver too, DEBUG on or off
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
     "simple_history",
-    "axes",
+    "ansinh.config.apps.AxesConfig",  # axes, named in Vietnamese
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "ansinh.config.apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
+    "ninja",  # the API documents rendered from the package's own static files (no CDN)
     "ansinh.core",
     "ansinh.geo",
     "ansinh.accounts",
     "ansinh.registry",
     "ansinh.policy",
     "ansinh.programmes",
+    "ansinh.poverty",
+    "ansinh.payroll",
     "ansinh.payments",
     "ansinh.matching",
+    "ansinh.labour",
+    "ansinh.planning",
+    "ansinh.api",
+    "ansinh.dossiers",
+    "ansinh.casework",
     "ansinh.web",
+    "ansinh.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ansinh.api.middleware.ApiAuditMiddleware",
 ]
 
 ROOT_URLCONF = "ansinh.config.urls"
@@ -72,7 +96,7 @@ WSGI_APPLICATION = "ansinh.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "src" / "ansinh" / "web" / "admin_templates"],  # admin/base_site.html: before the admin's
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -126,9 +150,28 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
+# Idle timeout (NĐ 356/2025: protect personal data on unattended office PCs): a session ends after
+# SESSION_IDLE_MINUTES without a request; every request moves the expiry on.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# HTTPS (production defaults; each can be set in the environment). Behind a reverse proxy that ends TLS,
+# set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (and have the proxy set that header itself).
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+_proxy_header = env.tuple("SECURE_PROXY_SSL_HEADER", default=())
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER phải có dạng TÊN_HEADER,giá_trị, "
+                               "ví dụ HTTP_X_FORWARDED_PROTO,https.")
+SECURE_PROXY_SSL_HEADER = tuple(part.strip() for part in _proxy_header) or None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -138,10 +181,22 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
+# Files: static files are served by WhiteNoise (with DEBUG off too). In production from STATIC_ROOT after
+# `collectstatic`, with hashed names (manifest) and compressed copies; in development also straight from the
+# apps (no collectstatic needed). Uploads and generated files go to MEDIA_ROOT (back it up).
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "ansinh.config.storage.StaticFilesStorage" if PRODUCTION
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG and not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks there too (after `collectstatic`)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -1,6 +1,8 @@
 """Vietnamese dates as commune files write them, with their precision.
 
-``parse_vn_date(value, *, today=None) -> ParsedDate(date, precision)``
+``parse_vn_date(value, *, today=None) -> ParsedDate(date, precision)``; without ``today``, ``current_date()``: the local
+date of the project's time zone inside Django (``core.apps`` installs ``timezone.localdate``), the machine's date
+for a script that uses this module alone.
 
 Accepted (``precision`` in brackets):
 
@@ -24,9 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from ansinh.core.errors import UserError
 from ansinh.core.text import fold
 
 Precision = Literal["day", "month", "year"]
@@ -43,7 +47,7 @@ _WORDS_MONTH = re.compile(r"^thang (\d{1,2}) nam (\d{4})$")
 _WORDS_YEAR = re.compile(r"^nam (\d{4})$")
 
 
-class DateError(ValueError):
+class DateError(UserError, ValueError):
     """A date that cannot be accepted; ``str(err)`` is a Vietnamese message."""
 
 
@@ -73,9 +77,27 @@ def excel_serial_to_date(serial: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=whole)
 
 
+def _machine_today() -> dt.date:
+    return dt.date.today()  # noqa: DTZ011 — used only outside Django (a script): the machine's date is meant
+
+
+_today_provider: Callable[[], dt.date] = _machine_today
+
+
+def use_today(provider: Callable[[], dt.date]) -> None:
+    """Where ``current_date()`` comes from (``core.apps``: ``django.utils.timezone.localdate``)."""
+    global _today_provider
+    _today_provider = provider
+
+
+def current_date() -> dt.date:
+    """Today, for the checks of callers that pass no ``today=`` (see the module doc)."""
+    return _today_provider()
+
+
 def parse_vn_date(value: object, *, today: dt.date | None = None) -> ParsedDate:
     """Parse one cell into a ParsedDate, or raise DateError (see the module doc)."""
-    today = today or dt.date.today()
+    today = today or _today_provider()
     if isinstance(value, dt.datetime):
         return _checked(ParsedDate(value.date(), "day"), today)
     if isinstance(value, dt.date):
@@ -90,29 +112,32 @@ def parse_vn_date(value: object, *, today: dt.date | None = None) -> ParsedDate:
     return _checked(_from_text(text, today), today)
 
 
+def _day_month_year(groups: tuple[str, ...], text: str) -> ParsedDate:
+    day, month, year = groups
+    if len(year) != 4:
+        raise DateError(f"Năm trong «{text}» phải ghi đủ 4 chữ số (ví dụ 01/02/1950).")
+    return _make(int(year), int(month), int(day), text)
+
+
+# The written forms, tried in this order: (pattern, matched on the folded text?, reader(groups, text, today)).
+_TEXT_FORMS: list[tuple[re.Pattern, bool, Callable[[tuple[str, ...], str, dt.date], ParsedDate]]] = [
+    (_DAY_MONTH_YEAR, False, lambda g, text, today: _day_month_year(g, text)),
+    (_ISO, False, lambda g, text, today: _make(int(g[0]), int(g[1]), int(g[2]), text)),
+    (_MONTH_YEAR, False, lambda g, text, today: _make(int(g[1]), int(g[0]), None, text)),
+    (_NUMBER, False, lambda g, text, today: _from_number(float(text.replace(",", ".")), text, today)),
+    (_WORDS_DAY, True, lambda g, text, today: _make(int(g[2]), int(g[1]), int(g[0]), text)),
+    (_WORDS_MONTH, True, lambda g, text, today: _make(int(g[1]), int(g[0]), None, text)),
+    (_WORDS_YEAR, True, lambda g, text, today: _make(int(g[0]), None, None, text)),
+]
+
+
 def _from_text(text: str, today: dt.date) -> ParsedDate:
-    if m := _DAY_MONTH_YEAR.match(text):
-        day, month, year = m.groups()
-        if len(year) != 4:
-            raise DateError(f"Năm trong «{text}» phải ghi đủ 4 chữ số (ví dụ 01/02/1950).")
-        return _make(int(year), int(month), int(day), text)
-    if m := _ISO.match(text):
-        year, month, day = m.groups()
-        return _make(int(year), int(month), int(day), text)
-    if m := _MONTH_YEAR.match(text):
-        month, year = m.groups()
-        return _make(int(year), int(month), None, text)
-    if _NUMBER.match(text):
-        return _from_number(float(text.replace(",", ".")), text, today)
-    folded = fold(text)
-    if m := _WORDS_DAY.match(folded):
-        day, month, year = m.groups()
-        return _make(int(year), int(month), int(day), text)
-    if m := _WORDS_MONTH.match(folded):
-        month, year = m.groups()
-        return _make(int(year), int(month), None, text)
-    if m := _WORDS_YEAR.match(folded):
-        return _make(int(m.group(1)), None, None, text)
+    folded = None
+    for pattern, on_folded, read in _TEXT_FORMS:
+        if on_folded and folded is None:
+            folded = fold(text)
+        if m := pattern.match(folded if on_folded else text):
+            return read(m.groups(), text, today)
     raise DateError(f"«{text}» không phải là ngày tháng (ghi theo dạng ngày/tháng/năm, ví dụ 01/02/1950).")
 
 

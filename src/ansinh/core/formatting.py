@@ -1,4 +1,10 @@
-"""Vietnamese number formatting: 172.081 · 197.100.000.000 đ · 197,1 tỷ đồng · 99,13%."""
+"""Vietnamese number formatting, the one helper of pages, messages and files: 172.081 · "3.400 người" ·
+197.100.000.000 đ · "0 đ" · 197,1 tỷ đồng (only from one billion on: 72.000.000 đ stays 72.000.000 đ, never
+"0,1 tỷ đồng") · 99,13%.
+
+Templates use the filters of ``web/templatetags/vn.py`` (``vn_number``, ``vn_money``, ``vn_billions``,
+``vn_count``, ``{% percent %}``); .xlsx files keep numbers as numbers (``core.xlsx`` formats).
+"""
 
 from __future__ import annotations
 
@@ -27,8 +33,19 @@ def vn_money(value: int | None) -> str:
 
 
 def vn_billions(value: int | None, decimals: int = 1) -> str:
-    """197100000000 -> '197,1 tỷ đồng'."""
-    return "" if value is None else f"{vn_number(Decimal(value) / Decimal(10**9), decimals)} tỷ đồng"
+    """197100000000 -> '197,1 tỷ đồng'; below one billion the whole amount: 72000000 -> '72.000.000 đ' (a rounded
+    «0,1 tỷ đồng» would hide 28 million)."""
+    if value is None:
+        return ""
+    if abs(value) < 10**9:
+        return vn_money(int(value))
+    return f"{vn_number(Decimal(value) / Decimal(10**9), decimals)} tỷ đồng"
+
+
+def vn_count(value: int | None, noun: str = "") -> str:
+    """3400, 'người' -> '3.400 người'; None -> '0 người' (a count that is absent is none)."""
+    text = vn_number(value or 0)
+    return f"{text} {noun}" if noun else text
 
 
 def vn_percent(numerator: int | float, denominator: int | float, decimals: int = 2) -> str:

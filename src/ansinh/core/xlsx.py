@@ -1,6 +1,7 @@
 """Writing formatted .xlsx files with xlsxwriter: exports, templates, error reports.
 
-``write_sheet(target, *, title_lines, headers, rows, ...)`` writes a one-sheet workbook;
+``write_sheet(target, *, headers, rows, title_lines=..., ...)`` writes a one-sheet workbook (the layout keywords
+are the fields of ``TableLayout``);
 ``open_workbook`` + ``add_table_sheet`` + ``add_notes_sheet`` build several sheets.
 
 Layout of a table sheet: the title lines (bold, centred, merged across the table's
@@ -16,8 +17,13 @@ Formats:
   number that sums. ``#.##0`` is *not* a workaround: Excel reads it as a decimal format.
   Exports that must print "1.500.000 đ" whatever the locale should write the text
   (``ansinh.core.formatting.vn_money``) in a text column instead.
+- counts (``number_columns``): ``#,##0`` too; percentages (``percent_columns``): the fraction (0,9613) as a
+  number with the format ``0.00%`` (shown 96,13% on a Vietnamese Excel or LibreOffice), never the text "96,13%".
 - text columns (identity numbers, phones, codes) are written as strings and the column
   is formatted ``@`` so values typed later in a template keep their leading zeros.
+- a total row (``total_label`` and ``total_columns``): «Tổng cộng» under the rows, each total a ``SUM`` formula
+  over the column with its value stored too (a reader that does not compute formulas sees the figure);
+  ``total_ratios`` gives a percentage column of the total row as the ratio of two totals.
 
 Speed: ``constant_memory`` (rows streamed to a temporary file, the default for files on
 disk) keeps memory flat; each column gets its writer once, no per-cell type dispatch
@@ -30,10 +36,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -41,6 +49,8 @@ from ansinh.core.dates import ParsedDate
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = "#,##0"
+NUMBER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.00%"
 TEXT_FORMAT = "@"
 HIGHLIGHT = "#FFE0E0"
 FONT = "Times New Roman"  # the font of official documents (NĐ 30/2020)
@@ -169,9 +179,37 @@ def _widths(headers: Sequence[str], sample: Sequence[Sequence[Any]], fixed: Mapp
     return widths
 
 
-def _column_writers(ncols, column_formats, money_columns, date_columns, text_columns):
-    money, dates, texts = set(money_columns), set(date_columns), set(text_columns)
-    custom = dict(column_formats or {})
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table sheet looks, apart from its headers and rows (the keywords of ``add_table_sheet``/``write_sheet``).
+
+    Columns are 0-based indexes: ``money_columns`` (``#,##0``), ``date_columns`` (``dd/mm/yyyy``), ``text_columns``
+    (written as text, formatted ``@``), ``column_formats`` (any other number format), ``widths`` (fixed widths;
+    the others from the header and the first rows), ``choices`` (a drop-down list per column),
+    ``highlight_column`` (rows whose value there is truthy are shaded)."""
+
+    title_lines: Sequence[str] = ()
+    sheet_name: str = "Danh sách"
+    column_formats: Mapping[int, str] | None = None
+    money_columns: Iterable[int] = ()
+    date_columns: Iterable[int] = ()
+    text_columns: Iterable[int] = ()
+    widths: Mapping[int, int] | None = None
+    choices: Mapping[int, Sequence[str]] | None = None
+    highlight_column: int | None = None
+    autofilter: bool = True
+    number_columns: Iterable[int] = ()
+    percent_columns: Iterable[int] = ()
+    total_label: str = ""  # e.g. "Tổng cộng": a total row under the data rows
+    total_label_column: int | None = None  # where the label goes (default: the first column not summed)
+    total_columns: Iterable[int] = ()  # summed in the total row
+    total_ratios: Mapping[int, tuple[int, int]] | None = None  # percent column -> (numerator, denominator) columns
+
+
+def _column_writers(ncols: int, layout: TableLayout) -> tuple[list[Writer], list[str | None]]:
+    money, dates, texts = set(layout.money_columns), set(layout.date_columns), set(layout.text_columns)
+    custom = {**{c: NUMBER_FORMAT for c in layout.number_columns}, **{c: PERCENT_FORMAT for c in layout.percent_columns},
+              **dict(layout.column_formats or {})}
     writers: list[Writer] = []
     num_formats: list[str | None] = []
     for c in range(ncols):
@@ -190,68 +228,98 @@ def _column_writers(ncols, column_formats, money_columns, date_columns, text_col
     return writers, num_formats
 
 
-def add_table_sheet(
-    wb: Workbook,
-    *,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    title_lines: Sequence[str] = (),
-    sheet_name: str = "Danh sách",
-    column_formats: Mapping[int, str] | None = None,
-    money_columns: Iterable[int] = (),
-    date_columns: Iterable[int] = (),
-    text_columns: Iterable[int] = (),
-    widths: Mapping[int, int] | None = None,
-    choices: Mapping[int, Sequence[str]] | None = None,
-    highlight_column: int | None = None,
-    autofilter: bool = True,
-) -> int:
-    """Write one table sheet; return the number of data rows written."""
+def _write_title(ws: Worksheet, fmts: _Formats, title_lines: Sequence[str], ncols: int) -> int:
+    """The merged title lines and the blank row after them; returns the header's row."""
+    title_fmt = fmts.get(bold=True, align="center", valign="vcenter", font_size=13)
+    for r, line in enumerate(title_lines):
+        if ncols > 1:
+            ws.merge_range(r, 0, r, ncols - 1, line, title_fmt)
+        else:
+            ws.write_string(r, 0, line, title_fmt)
+    return len(title_lines) + 1 if title_lines else 0
+
+
+def _write_header(ws: Worksheet, fmts: _Formats, headers: Sequence[str], header_row: int) -> None:
+    header_fmt = fmts.get(bold=True, border=1, align="center", valign="vcenter", text_wrap=True, bg_color="#D9D9D9")
+    for c, header in enumerate(headers):
+        ws.write_string(header_row, c, str(header), header_fmt)
+    ws.freeze_panes(header_row + 1, 0)
+
+
+def _write_choices(ws: Worksheet, choices: Mapping[int, Sequence[str]], header_row: int, written: int) -> None:
+    for c, labels in choices.items():
+        ws.data_validation(header_row + 1, c, header_row + max(written, 1000), c, {
+            "validate": "list", "source": list(labels),
+            "error_title": "Giá trị không hợp lệ", "error_message": "Chọn một giá trị trong danh sách: " + ", ".join(labels),
+        })
+
+
+def add_table_sheet(wb: Workbook, *, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                    layout: TableLayout | None = None, **options: Any) -> int:
+    """Write one table sheet laid out by ``layout`` and/or the ``TableLayout`` keywords (``title_lines``,
+    ``money_columns``…); return the number of data rows written."""
+    layout = replace(layout or TableLayout(), **options)
     fmts = _formats(wb)
-    ws = wb.add_worksheet(sheet_name[:31])
+    ws = wb.add_worksheet(layout.sheet_name[:31])
     ncols = len(headers)
-    writers, num_formats = _column_writers(ncols, column_formats, money_columns, date_columns, text_columns)
+    writers, num_formats = _column_writers(ncols, layout)
     normal = [fmts.cell(n, False) for n in num_formats]
     marked = [fmts.cell(n, True) for n in num_formats]
     date_normal, date_marked = fmts.cell(DATE_FORMAT, False), fmts.cell(DATE_FORMAT, True)
 
     rows = iter(rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
-    for c, width in enumerate(_widths(headers, sample, widths or {})):
+    for c, width in enumerate(_widths(headers, sample, layout.widths or {})):
         ws.set_column(c, c, width, fmts.get(num_format=num_formats[c]) if num_formats[c] else None)
 
-    r = 0
-    title_fmt = fmts.get(bold=True, align="center", valign="vcenter", font_size=13)
-    for line in title_lines:
-        if ncols > 1:
-            ws.merge_range(r, 0, r, ncols - 1, line, title_fmt)
-        else:
-            ws.write_string(r, 0, line, title_fmt)
-        r += 1
-    if title_lines:
-        r += 1
-    header_row = r
-    header_fmt = fmts.get(bold=True, border=1, align="center", valign="vcenter", text_wrap=True, bg_color="#D9D9D9")
-    for c, header in enumerate(headers):
-        ws.write_string(header_row, c, str(header), header_fmt)
-    ws.freeze_panes(header_row + 1, 0)
+    header_row = _write_title(ws, fmts, layout.title_lines, ncols)
+    _write_header(ws, fmts, headers, header_row)
 
     r = header_row + 1
+    highlight = layout.highlight_column
+    summed = {c: 0 for c in layout.total_columns} if layout.total_label else {}
     for row in itertools.chain(sample, rows):
-        hit = highlight_column is not None and highlight_column < len(row) and bool(row[highlight_column])
+        hit = highlight is not None and highlight < len(row) and bool(row[highlight])
         cells, dfmt = (marked, date_marked) if hit else (normal, date_normal)
         for c, v in enumerate(row[:ncols]):
             writers[c](ws, r, c, v, cells[c], dfmt)
+        for c in summed:
+            v = row[c] if c < len(row) else None
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                summed[c] += v
         r += 1
     written = r - header_row - 1
-    if autofilter and ncols:
+    if layout.autofilter and ncols:
         ws.autofilter(header_row, 0, max(header_row, r - 1), ncols - 1)
-    for c, labels in (choices or {}).items():
-        ws.data_validation(header_row + 1, c, header_row + max(written, 1000), c, {
-            "validate": "list", "source": list(labels),
-            "error_title": "Giá trị không hợp lệ", "error_message": "Chọn một giá trị trong danh sách: " + ", ".join(labels),
-        })
+    if layout.total_label:
+        _write_total(ws, fmts, layout, num_formats, summed, first=header_row + 1, row=r)
+    _write_choices(ws, layout.choices or {}, header_row, written)
     return written
+
+
+def _write_total(ws: Worksheet, fmts: _Formats, layout: TableLayout, num_formats: list[str | None],
+                 summed: dict[int, int | float], *, first: int, row: int) -> None:
+    """The «Tổng cộng» row: SUM formulas (with their values stored) under the total columns, ratios of totals."""
+    ratios = dict(layout.total_ratios or {})
+    label_column = layout.total_label_column
+    if label_column is None:
+        label_column = next(c for c in range(len(num_formats)) if c not in summed and c not in ratios)
+    for c, num_format in enumerate(num_formats):
+        props = {"bold": True, "border": 1, **({"num_format": num_format} if num_format else {})}
+        fmt = fmts.get(**props)
+        if c == label_column:
+            ws.write_string(row, c, layout.total_label, fmt)
+        elif c in summed:
+            top, bottom = xl_rowcol_to_cell(first, c), xl_rowcol_to_cell(max(row - 1, first), c)
+            formula = f"=SUM({top}:{bottom})" if row > first else "=0"
+            ws.write_formula(row, c, formula, fmt, summed[c])
+        elif c in ratios:
+            num, den = ratios[c]
+            n_cell, d_cell = xl_rowcol_to_cell(row, num), xl_rowcol_to_cell(row, den)
+            value = summed.get(num, 0) / summed[den] if summed.get(den) else 0
+            ws.write_formula(row, c, f"=IF({d_cell}=0,0,{n_cell}/{d_cell})", fmt, value)
+        else:
+            ws.write_blank(row, c, None, fmt)
 
 
 def add_notes_sheet(wb: Workbook, *, sheet_name: str, lines: Sequence[tuple[str, str]], title: str = "") -> None:
@@ -270,30 +338,13 @@ def add_notes_sheet(wb: Workbook, *, sheet_name: str, lines: Sequence[tuple[str,
         r += 1
 
 
-def write_sheet(
-    target: Target,
-    *,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    title_lines: Sequence[str] = (),
-    column_formats: Mapping[int, str] | None = None,
-    money_columns: Iterable[int] = (),
-    date_columns: Iterable[int] = (),
-    text_columns: Iterable[int] = (),
-    widths: Mapping[int, int] | None = None,
-    choices: Mapping[int, Sequence[str]] | None = None,
-    highlight_column: int | None = None,
-    sheet_name: str = "Danh sách",
-    constant_memory: bool = True,
-) -> Target:
-    """Write a one-sheet workbook (see the module doc for the layout); return ``target``."""
+def write_sheet(target: Target, *, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                layout: TableLayout | None = None, constant_memory: bool = True, **options: Any) -> Target:
+    """Write a one-sheet workbook (see the module doc for the layout; ``options``: the ``TableLayout``
+    keywords); return ``target``."""
     wb = open_workbook(target, constant_memory=constant_memory)
     try:
-        add_table_sheet(
-            wb, headers=headers, rows=rows, title_lines=title_lines, sheet_name=sheet_name,
-            column_formats=column_formats, money_columns=money_columns, date_columns=date_columns,
-            text_columns=text_columns, widths=widths, choices=choices, highlight_column=highlight_column,
-        )
+        add_table_sheet(wb, headers=headers, rows=rows, layout=layout, **options)
     finally:
         wb.close()
     return target

@@ -36,7 +36,7 @@ class AdminUnit(models.Model):
     name = models.CharField(_("tên"), max_length=120)
     short_name = models.CharField(_("tên ngắn"), max_length=100)
     kind = models.CharField(_("loại"), max_length=30)  # Xã, Phường, Thị trấn, Huyện, Thị xã, ...
-    search_key = models.CharField(max_length=120, db_index=True)  # folded short name
+    search_key = models.CharField(_("khoá tìm kiếm"), max_length=120, db_index=True)  # folded short name
     parent = models.ForeignKey(
         "self", verbose_name=_("trực thuộc"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -73,8 +73,10 @@ class AdminUnit(models.Model):
 class UnitSuccession(models.Model):
     """An old unit's territory went (wholly or partly) into a new unit on ``effective``."""
 
-    old = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successions")
-    new = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessions")
+    old = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successions",
+                            verbose_name=_("đơn vị cũ"))
+    new = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessions",
+                            verbose_name=_("đơn vị mới"))
     is_default = models.BooleanField(
         _("đơn vị kế thừa mặc định"), default=True,
         help_text=_("Khi đơn vị cũ bị chia, địa chỉ không rõ hơn được chuyển về đơn vị này."),

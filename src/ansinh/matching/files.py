@@ -24,7 +24,16 @@ from pathlib import Path
 
 import polars as pl
 
-from ansinh.core.tabular import ROW, Field, Schema, parse_columns, read_table
+from ansinh.core.formatting import vn_number
+from ansinh.core.tabular import (
+    IDENTITY_KEYWORDS,
+    ROW,
+    Field,
+    Schema,
+    csv_safe_expr,
+    parse_columns,
+    read_table,
+)
 from ansinh.matching import model as mm
 from ansinh.matching.evidence import AGREED, with_agreed_fields
 from ansinh.matching.normalize import fold_expr, prepare_records
@@ -44,7 +53,7 @@ MATCH_SCHEMA = Schema(fields=(
           kind="date"),
     Field("identity", "Số định danh cá nhân",
           ("Số CCCD", "CMND/CCCD", "CCCD/CMND", "Số CMND/CCCD", "Số CMND", "Số ĐDCN", "CCCD", "Số căn cước",
-           "Số định danh", "Số thẻ căn cước"), kind="identity"),
+           "Số định danh", "Số thẻ căn cước"), kind="identity", keywords=IDENTITY_KEYWORDS),
     Field("commune", "Xã/phường", ("Xã", "Phường", "Xã/phường/thị trấn", "Xã, phường", "Tên xã")),
 ))
 
@@ -58,6 +67,7 @@ class MatchSummary:
     review_pairs: int
     rows_linked_to_registry: int
     seconds: float
+    model_source: str = ""  # which model scored the file (``model.SOURCE_LABELS``)
 
 
 def load_model(path: Path | str | None = None) -> mm.MatchModel:
@@ -70,31 +80,6 @@ def save_model(model: mm.MatchModel, path: Path | str) -> Path:
     path = Path(path)
     path.write_text(json.dumps(model.as_dict(), ensure_ascii=False), encoding="utf-8")
     return path
-
-
-DEFAULT_MODEL_PERSONS = 300_000
-DEFAULT_MODEL_SEED = 7  # not the benchmark's seed (1): the shipped model never saw the benchmark data
-
-
-def build_default_model(*, persons: int = DEFAULT_MODEL_PERSONS, seed: int = DEFAULT_MODEL_SEED,
-                        rate: float = 0.08, db_api=None) -> mm.MatchModel:
-    """The shipped model: the Vietnamese model trained (unsupervised, as on a real registry)
-    on a seeded synthetic Hà Tĩnh (``ansinh.registry.synthetic.generate_population`` over
-    the 69 real communes) with duplicates written by ``duplicates_gen.add_duplicates``.
-    Deterministic for a given ``persons``/``seed``. Term frequencies are rounded to keep
-    the JSON small; a province should retrain on its own registry (``ansinh match-registry``)."""
-    from ansinh.matching.duplicates_gen import add_duplicates, ha_tinh_units
-    from ansinh.registry.synthetic import CommuneSpec, generate_population
-
-    units = ha_tinh_units()
-    population = generate_population(
-        persons=persons, seed=seed, communes=[CommuneSpec(c, n, u) for c, n, u in units.communes])
-    raw = add_duplicates(population.persons, rate=rate, seed=seed, units=units)
-    records = prepare_records(raw.with_columns(unique_id=pl.col("record_id")), commune_map=units.old_to_new)
-    model = mm.train(records, seed=seed, db_api=db_api)
-    model.tf_tables = {col: {k: float(f"{v:.3g}") for k, v in sorted(table.items())}
-                       for col, table in model.tf_tables.items()}
-    return model
 
 
 def commune_key(expr: pl.Expr) -> pl.Expr:
@@ -149,8 +134,9 @@ def match_records(
     db_api=None,
 ) -> tuple[pl.DataFrame, dict]:
     """The result columns per record (``unique_id`` + the four output columns) for
-    prepared records, and counts for the summary."""
-    model = model or load_model()
+    prepared records, and counts for the summary. A file large enough re-estimates ``model`` on itself
+    (``model.learn``: u by random sampling, m by EM from ``model``, its own name frequencies)."""
+    model = mm.learn(records, model or load_model(), db_api=db_api)
     th = model.thresholds
     within = mm.predict(records, model, db_api=db_api)
     best = _best_pairs(within.pairs, th.review, both_sides=True)
@@ -167,6 +153,7 @@ def match_records(
         "auto_merge_pairs": within.pairs.filter(pl.col("match_probability") >= th.auto_merge).height,
         "review_pairs": within.pairs.filter(pl.col("match_probability") >= th.review).height,
         "rows_linked_to_registry": 0,
+        "model_source": mm.SOURCE_LABELS[model.source],
     }
     if registry is not None:
         linked = mm.predict(records, model, other=registry, db_api=db_api, cluster=False)
@@ -202,7 +189,7 @@ def match_file(
     original, records = file_records(in_path)
     if out_path.suffix.lower() == ".xlsx" and original.height > EXCEL_MAX_ROWS:
         raise mm.MatchingError(
-            f"Tệp có {original.height:,} dòng, vượt giới hạn {EXCEL_MAX_ROWS:,} dòng của Excel: hãy ghi ra .csv."
+            f"Tệp có {vn_number(original.height)} dòng, vượt giới hạn {vn_number(EXCEL_MAX_ROWS)} dòng của Excel: hãy ghi ra .csv."
         )
     reg = registry_records(registry, commune_map) if registry is not None else None
     result, counts = match_records(records, registry=reg, model=model, db_api=db_api)
@@ -220,12 +207,14 @@ def match_file(
         review_pairs=counts["review_pairs"],
         rows_linked_to_registry=counts["rows_linked_to_registry"],
         seconds=time.perf_counter() - started,
+        model_source=counts["model_source"],
     )
 
 
 def _write(table: pl.DataFrame, out_path: Path) -> None:
-    if out_path.suffix.lower() == ".csv":
-        table.write_csv(out_path, include_bom=True)
+    if out_path.suffix.lower() == ".csv":  # a cell such as «=HYPERLINK(…)» must not become a formula
+        table.with_columns(csv_safe_expr(pl.col(c)).alias(c) for c, t in table.schema.items() if t == pl.String).write_csv(
+            out_path, include_bom=True)
         return
     from ansinh.core.xlsx import add_table_sheet, open_workbook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from ansinh.core.dates import DateError, parse_vn_date
-from ansinh.registry.forms import StyledForm
+from ansinh.registry.forms import StyledForm, VnDateField
 
 
 class DuplicateCheckForm(forms.Form):
@@ -35,6 +35,28 @@ class DuplicateCheckForm(forms.Form):
 
 class MergeForm(forms.Form):
     keep = forms.ChoiceField(choices=[("low", "low"), ("high", "high")])
+    # when both people hold a current household membership (``selectors.membership_conflict``)
+    stay = forms.ChoiceField(choices=[("low", "low"), ("high", "high")], required=False)
+    other = forms.ChoiceField(choices=[("end", "end"), ("move_members", "move_members")], required=False)
+    left = VnDateField(label="Ngày rời hộ", max_length=20, required=False)
+    new_head_low = forms.IntegerField(required=False)  # the new head of the low person's household if it is left
+    new_head_high = forms.IntegerField(required=False)
+
+    def clean_left(self):
+        left = self.cleaned_data["left"]
+        if left is not None and left.precision != "day":
+            raise forms.ValidationError("Hãy ghi đủ ngày/tháng/năm rời hộ.")
+        return left
+
+    def membership_choice(self, *, low_id: int, high_id: int) -> dict | None:
+        """The arguments of ``services.MembershipChoice`` (None when «giữ tư cách thành viên hộ» is not chosen)."""
+        data = self.cleaned_data
+        if not data.get("stay"):
+            return None
+        stay_low = data["stay"] == "low"
+        return {"stay_with": low_id if stay_low else high_id, "other": data.get("other") or "end",
+                "left_date": data["left"].date if data.get("left") else None,
+                "new_head": data.get("new_head_high" if stay_low else "new_head_low")}
 
 
 class SettingsForm(StyledForm):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.core.models import TimeStampedModel
+from ansinh.core.models import ImportRecord, TimeStampedModel
 
 
 class MatchingSettings(models.Model):
@@ -20,9 +20,9 @@ class MatchingSettings(models.Model):
     auto_merge_enabled = models.BooleanField(_("cho phép tự động gộp"), default=False)
     auto_merge_threshold = models.FloatField(_("ngưỡng tự động gộp"), default=0.999)
     review_threshold = models.FloatField(_("ngưỡng đưa vào xem xét"), default=0.8)  # F1 0,97 at 1,3M (docs/matching.md)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("người cập nhật"))
 
     class Meta:
         verbose_name = _("cài đặt ghép trùng")
@@ -54,7 +54,7 @@ class MatchRun(TimeStampedModel):
                                    related_name="+")
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)  # percent
     stage = models.CharField(_("bước"), max_length=200, blank=True)
     review_threshold = models.FloatField(_("ngưỡng xem xét"))
     auto_merge_threshold = models.FloatField(_("ngưỡng tự động gộp"))
@@ -64,10 +64,12 @@ class MatchRun(TimeStampedModel):
     pairs_auto = models.PositiveIntegerField(_("cặp trên ngưỡng tự động"), default=0)
     pairs_review = models.PositiveIntegerField(_("cặp cần xem xét"), default=0)
     pairs_known = models.PositiveIntegerField(_("cặp đã quyết định trước"), default=0)
+    pairs_queued = models.PositiveIntegerField(_("cặp đã có trong danh sách chờ"), default=0)
+    model_source = models.CharField(_("mô hình đã dùng"), max_length=200, blank=True)
     auto_merged = models.PositiveIntegerField(_("cặp đã tự động gộp"), default=0)
-    seconds = models.FloatField(default=0)
+    seconds = models.FloatField(_("thời gian chạy (giây)"), default=0)
     model = models.JSONField(_("mô hình"), default=dict, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
 
     class Meta:
         verbose_name = _("lần chạy ghép trùng")
@@ -94,23 +96,28 @@ class PairStatus(models.TextChoices):
 class CandidatePair(models.Model):
     """Two registry people the model thinks may be one; ``person_low`` has the smaller id."""
 
-    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="pairs")
-    person_low = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    person_high = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="pairs", verbose_name=_("lần chạy"))
+    person_low = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("nhân khẩu thứ nhất"))
+    person_high = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("nhân khẩu thứ hai"))
     probability = models.FloatField(_("xác suất trùng"))
     match_weight = models.FloatField(_("trọng số"))
     evidence = models.JSONField(_("bằng chứng theo trường"), default=list, blank=True)
     band = models.CharField(_("mức"), max_length=6, choices=Band.choices)
     status = models.CharField(_("trạng thái"), max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("người quyết định"))
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cặp nghi trùng")
         verbose_name_plural = _("các cặp nghi trùng")
         constraints = [
             models.UniqueConstraint(fields=["run", "person_low", "person_high"], name="candidatepair_run_pair_uniq"),
+            # a re-run stores only new pairs: one pair of people waits in the queue at most once
+            models.UniqueConstraint(fields=["person_low", "person_high"], condition=Q(status="pending"),
+                                    name="candidatepair_one_pending_per_pair"),
             models.CheckConstraint(condition=Q(person_low__lt=F("person_high")), name="candidatepair_low_lt_high"),
             models.CheckConstraint(condition=Q(probability__gte=0) & Q(probability__lte=1),
                                    name="candidatepair_probability_range"),
@@ -128,10 +135,13 @@ class CandidatePair(models.Model):
 class NonMatch(models.Model):
     """"Different people", remembered for the unordered pair: never proposed again."""
 
-    person_low = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
-    person_high = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
+    person_low = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("nhân khẩu thứ nhất"))
+    person_high = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("nhân khẩu thứ hai"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("người quyết định"))
+    decided_at = models.DateTimeField(_("quyết định lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("cặp khác người")
@@ -152,17 +162,19 @@ class PersonMerge(models.Model):
                              related_name="+")
     merged = models.ForeignKey("registry.Person", verbose_name=_("bản ghi được gộp"), on_delete=models.PROTECT,
                                related_name="+")
-    pair = models.ForeignKey(CandidatePair, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges")
+    pair = models.ForeignKey(CandidatePair, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges",
+                             verbose_name=_("cặp nghi trùng"))
     automatic = models.BooleanField(_("tự động"), default=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("người gộp"))
     merged_at = models.DateTimeField(_("gộp lúc"), auto_now_add=True)
     # [{"model": "programmes.enrolment", "pk": 5, "field": "person", "old": 12}, ...] in the order applied
-    moved = models.JSONField(default=list, blank=True)
+    moved = models.JSONField(_("các dòng đã chuyển"), default=list, blank=True)
     # {"kept": {"pid": [old, new], ...}, "merged": {"pid": [old, new], ...}}: person fields changed
-    person_fields = models.JSONField(default=dict, blank=True)
+    person_fields = models.JSONField(_("thông tin nhân khẩu trước khi gộp"), default=dict, blank=True)
     undone_at = models.DateTimeField(_("hoàn tác lúc"), null=True, blank=True)
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+                                  related_name="+", verbose_name=_("người hoàn tác"))
 
     class Meta:
         verbose_name = _("lần gộp nhân khẩu")
@@ -183,30 +195,22 @@ class PersonMerge(models.Model):
         return self.undone_at is None
 
 
-class FileStatus(models.TextChoices):
-    QUEUED = "queued", _("Chờ chạy")
-    RUNNING = "running", _("Đang ghép")
-    FINISHED = "finished", _("Xong")
-    FAILED = "failed", _("Lỗi")
+def match_output_to(instance: FileMatch, filename: str) -> str:
+    import uuid
+
+    from django.utils import timezone
+
+    return f"imports/matching_filematch/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}_ket_qua.{instance.output_kind}"
 
 
-class FileMatch(TimeStampedModel):
-    """An uploaded list matched within itself (and optionally against the registry)."""
+class FileMatch(ImportRecord):
+    """An uploaded list matched within itself (and optionally against the registry), through the shared import
+    lifecycle: checked, then «committed» = matched, the result file kept for download."""
 
-    file_name = models.CharField(_("tên tệp"), max_length=255)
-    stored_path = models.CharField(max_length=500)
-    output_path = models.CharField(max_length=500, blank=True)
-    output_kind = models.CharField(max_length=4, default="xlsx")
     against_registry = models.BooleanField(_("so với CSDL"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=FileStatus.choices, default=FileStatus.QUEUED)
-    summary = models.JSONField(default=dict, blank=True)
-    message = models.TextField(blank=True)
+    output_kind = models.CharField(_("loại tệp kết quả"), max_length=4, default="xlsx")
+    output_file = models.FileField(_("tệp kết quả"), upload_to=match_output_to, max_length=300, blank=True)
 
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("tệp ghép trùng")
         verbose_name_plural = _("các tệp ghép trùng")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.file_name

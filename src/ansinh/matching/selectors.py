@@ -18,17 +18,13 @@ from pathlib import Path
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from ansinh.accounts.models import User
-from ansinh.accounts.permissions import (
-    area_commune_ids,
-    can_read_registry,
-    can_see_identity,
-    mask_identity,
-    scope_to_area,
-)
+from ansinh.accounts.permissions import area_commune_ids, identity_for, mask_identity, scope_to_area
 from ansinh.core.identity import digits_only
 from ansinh.core.text import fold
+from ansinh.core.todo import TodoItem
 from ansinh.matching.models import (
     CandidatePair,
     FileMatch,
@@ -38,7 +34,8 @@ from ansinh.matching.models import (
     PersonMerge,
     RunStatus,
 )
-from ansinh.registry.models import DatePrecision, Person
+from ansinh.registry.models import DatePrecision, Household, Membership, Person
+from ansinh.registry.permissions import can_edit_registry, can_read_registry
 
 HINT_MIN_PROBABILITY = 0.01  # a warning before saving: the indexed candidates (name + birth year, numbers) with their probability, at most HINT_LIMIT
 HINT_LIMIT = 5
@@ -47,15 +44,10 @@ CANDIDATE_LIMIT = 30
 
 # -- merged people ---------------------------------------------------------------------------
 
-def merged_person_ids() -> QuerySet:
-    """Ids of people merged into another (active merges): a subquery, e.g.
-    ``Person.objects.exclude(pk__in=merged_person_ids())``."""
-    return PersonMerge.objects.filter(undone_at__isnull=True).values("merged_id")
-
-
 def exclude_merged(queryset: QuerySet, *, person_field: str = "pk") -> QuerySet:
-    """``queryset`` without the people merged into another."""
-    return queryset.exclude(**{f"{person_field}__in": merged_person_ids()})
+    """``queryset`` without the people merged into another (``Person.merged_into``, kept by the merge service)."""
+    prefix = "" if person_field == "pk" else f"{person_field}__"
+    return queryset.filter(**{f"{prefix}merged_into__isnull": True})
 
 
 def active_merge_of(person_id: int) -> PersonMerge | None:
@@ -66,6 +58,90 @@ def active_merge_of(person_id: int) -> PersonMerge | None:
 def merges_into(person_id: int) -> QuerySet[PersonMerge]:
     """People merged into this one (active merges): their history belongs to this person's story."""
     return PersonMerge.objects.filter(kept_id=person_id, undone_at__isnull=True).select_related("merged")
+
+
+# -- two people who both hold a current household membership ---------------------------------
+
+@dataclass(frozen=True)
+class MembershipSide:
+    """One of the two people: the current membership, its household, and who else lives there now."""
+
+    person: Person
+    membership: Membership
+    household: Household
+    is_head: bool
+    others: list[Person]  # the household's other current members (neither of the two)
+
+
+@dataclass(frozen=True)
+class MembershipConflict:
+    """Both people are current members of a household: a merge must say which membership remains."""
+
+    sides: dict[int, MembershipSide]  # person id -> side
+
+    @property
+    def same_household(self) -> bool:
+        return len({side.household.pk for side in self.sides.values()}) == 1
+
+    @property
+    def both_heads(self) -> bool:
+        return not self.same_household and all(side.is_head for side in self.sides.values())
+
+    def side(self, person_id: int) -> MembershipSide:
+        return self.sides[person_id]
+
+    def other_side(self, person_id: int) -> MembershipSide:
+        return next(side for pk, side in self.sides.items() if pk != person_id)
+
+
+def membership_conflict(first: Person, second: Person) -> MembershipConflict | None:
+    """The conflict a merge of ``first`` and ``second`` must resolve, or None (at most one current membership)."""
+    current = {m.person_id: m for m in Membership.objects.filter(person_id__in=[first.pk, second.pk],
+                                                                  left_date__isnull=True)
+               .select_related("household", "household__commune", "person")}
+    if len(current) < 2:
+        return None
+    pair_ids = {first.pk, second.pk}
+    sides = {}
+    for person_id, membership in current.items():
+        household = membership.household
+        others = [m.person for m in Membership.objects.filter(household=household, left_date__isnull=True)
+                  .exclude(person_id__in=pair_ids).select_related("person").order_by("person__birth_date", "pk")]
+        sides[person_id] = MembershipSide(person=membership.person, membership=membership, household=household,
+                                          is_head=household.head_id == person_id, others=others)
+    return MembershipConflict(sides=sides)
+
+
+def merge_household_changes(merge: PersonMerge) -> list[str]:
+    """What the merge changed in households (memberships ended or created, heads), in Vietnamese."""
+    from django.apps import apps
+
+    def shown(value):
+        if value in (None, ""):
+            return "—"
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+            return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+        return str(value)
+
+    out = []
+    for op in (merge.person_fields or {}).get("households", []):
+        model = apps.get_model(op["model"])
+        what = f"{model._meta.verbose_name} #{op['pk']}"
+        if op["op"] == "create":
+            out.append(f"{what}: tạo mới (vào hộ #{op['check']['household']})")
+            continue
+        changes = []
+        for name, (old, new) in op["fields"].items():
+            field = model._meta.get_field(name)
+            if field.is_relation:
+                names = dict(field.related_model._default_manager.filter(pk__in=[v for v in (old, new) if v])
+                             .values_list("pk", {Household: "code", Person: "full_name"}.get(field.related_model,
+                                                                                             "name")))
+                old, new = (f"{names.get(v, '')} (#{v})" if v else None for v in (old, new))
+            changes.append(f"{field.verbose_name}: {shown(old)} → {shown(new)}")
+        if changes:
+            out.append(f"{what}: " + "; ".join(changes))
+    return out
 
 
 # -- settings and the model --------------------------------------------------------------------
@@ -243,7 +319,6 @@ def duplicate_candidates(*, user: User, full_name: str, birth: dt.date | None, b
     model = matching_model()
     scored = fast_score(record, candidates, model) if model is not None else rule_score(record, candidates)
     by_id = {r["id"]: r for r in rows}
-    show_id = can_see_identity(user)
     hints = []
     for s in scored:
         exact_id = (pid and by_id[s["unique_id"]]["pid"] == pid) or (cmnd and by_id[s["unique_id"]]["cmnd"] == cmnd)
@@ -259,7 +334,7 @@ def duplicate_candidates(*, user: User, full_name: str, birth: dt.date | None, b
             number = r["pid"] or r["cmnd"] or ""
             hint.full_name, hint.birth_display = r["full_name"], person.birth_display
             hint.household_id, hint.household_code = r["household_id"], r["household__code"] or ""
-            hint.identity = number if show_id else mask_identity(number)
+            hint.identity = identity_for(user, number)
         hints.append(hint)
         if len(hints) == limit:
             break
@@ -269,11 +344,12 @@ def duplicate_candidates(*, user: User, full_name: str, birth: dt.date | None, b
 # -- the review queue ----------------------------------------------------------------------------
 
 def _pairs_in_area(qs: QuerySet, user: User) -> QuerySet:
-    """A pair is visible to a user covering either person's commune."""
+    """A pair is visible to a user covering both people's communes (a pair across two areas is for the level
+    that covers both): nobody sees, or decides, a pair with someone outside their area."""
     if not can_read_registry(user):
         return qs.none()
-    return (scope_to_area(qs, user, commune_field="person_low__commune")
-            | scope_to_area(qs, user, commune_field="person_high__commune"))
+    return scope_to_area(scope_to_area(qs, user, commune_field="person_low__commune"), user,
+                         commune_field="person_high__commune")
 
 
 def pairs_for_user(*, user: User, status: str = PairStatus.PENDING, band: str = "") -> QuerySet[CandidatePair]:
@@ -295,7 +371,7 @@ def pair_get_for_user(*, user: User, pk: int) -> CandidatePair:
 
 def person_references(person: Person) -> list[tuple[str, int]]:
     """(what, how many) rows in any app point at this person (memberships, enrolments, list rows...)."""
-    from ansinh.matching.services import person_reference_fields
+    from ansinh.matching.references import person_reference_fields
 
     out = []
     for model, field_name in person_reference_fields():
@@ -307,16 +383,13 @@ def person_references(person: Person) -> list[tuple[str, int]]:
 
 def pair_sides(*, pair: CandidatePair, user: User) -> list[dict]:
     """The two people side by side; identity numbers masked outside the user's area or role."""
-    show_id = can_see_identity(user)
     sides = []
     for person in (pair.person_low, pair.person_high):
         inside = _covers(user, person.commune_id, person.commune.province_code)
-        reveal = show_id and inside
+        shown = (lambda value: identity_for(user, value)) if inside else mask_identity  # noqa: E731
         sides.append({
             "person": person, "inside": inside,
-            "pid": person.pid if reveal else mask_identity(person.pid),
-            "cmnd": person.cmnd if reveal else mask_identity(person.cmnd),
-            "bhxh": person.social_insurance_no if reveal else mask_identity(person.social_insurance_no),
+            "pid": shown(person.pid), "cmnd": shown(person.cmnd), "bhxh": shown(person.social_insurance_no),
             "references": person_references(person),
         })
     return sides
@@ -325,9 +398,8 @@ def pair_sides(*, pair: CandidatePair, user: User) -> list[dict]:
 def merges_for_user(*, user: User) -> QuerySet[PersonMerge]:
     if not can_read_registry(user):
         return PersonMerge.objects.none()
-    qs = PersonMerge.objects.all()
-    qs = scope_to_area(qs, user, commune_field="kept__commune") | scope_to_area(qs, user,
-                                                                                 commune_field="merged__commune")
+    qs = scope_to_area(scope_to_area(PersonMerge.objects.all(), user, commune_field="kept__commune"), user,
+                       commune_field="merged__commune")
     return qs.select_related("kept__commune", "merged__commune", "actor", "undone_by").order_by("-merged_at", "-id")
 
 
@@ -349,8 +421,26 @@ def run_get(*, pk: int) -> MatchRun:
         raise Http404("Không tìm thấy lần chạy.") from err
 
 
+def run_pairs_by_area(run: MatchRun, *, limit: int = 200) -> list[dict]:
+    """The run's pairs per commune (both people in one commune; «Nhiều xã» when they differ), most first."""
+    from django.db.models import BooleanField, Count, ExpressionWrapper, F
+
+    rows = (CandidatePair.objects.filter(run=run)
+            .annotate(same=ExpressionWrapper(Q(person_low__commune_id=F("person_high__commune_id")),
+                                             output_field=BooleanField()))
+            .values("same", "person_low__commune__name")
+            .annotate(pairs=Count("id"), auto=Count("id", filter=Q(band="auto"))).order_by("-pairs"))
+    out: dict[str, dict] = {}
+    for row in rows:
+        name = row["person_low__commune__name"] if row["same"] else "Hai xã khác nhau"
+        entry = out.setdefault(name, {"name": name, "pairs": 0, "auto": 0})
+        entry["pairs"] += row["pairs"]
+        entry["auto"] += row["auto"]
+    return sorted(out.values(), key=lambda r: -r["pairs"])[:limit]
+
+
 def file_matches_for_user(*, user: User) -> QuerySet[FileMatch]:
-    return FileMatch.objects.filter(created_by=user).order_by("-created_at", "-id")
+    return FileMatch.objects.filter(created_by=user).select_related("created_by").order_by("-created_at", "-id")
 
 
 def file_match_get_for_user(*, user: User, pk: int) -> FileMatch:
@@ -358,3 +448,18 @@ def file_match_get_for_user(*, user: User, pk: int) -> FileMatch:
         return file_matches_for_user(user=user).get(pk=pk)
     except FileMatch.DoesNotExist as err:
         raise Http404("Không tìm thấy tệp.") from err
+
+
+# -- «Việc cần làm» ------------------------------------------------------------------------------------
+
+def todo_items(user: User) -> list[TodoItem]:
+    """Pairs of possible duplicates waiting for a decision, both people inside the user's area (for those who
+    decide them: the registry editors), the oldest by the run that found them."""
+    if not can_edit_registry(user):
+        return []
+    pending = _pairs_in_area(CandidatePair.objects.filter(status=PairStatus.PENDING), user)
+    count = pending.count()
+    oldest = (pending.order_by("run__finished_at", "run__started_at").values_list("run__finished_at", flat=True)
+              .first() if count else None)
+    return [TodoItem(section="Dân cư", label="Cặp nghi trùng chờ quyết định", count=count,
+                     url=reverse("matching:pair_list"), oldest=oldest)]

@@ -1,4 +1,4 @@
-"""Background entry points: thin wrappers that call the matching services."""
+"""Background entry points: thin wrappers that call the matching services (files go through core.tasks)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,3 @@ from ansinh.matching import services
 @task()
 def match_run_task(run_id: int) -> None:
     services.match_run_execute(run_id=run_id)
-
-
-@task()
-def file_match_task(file_match_id: int) -> None:
-    services.file_match_execute(file_match_id=file_match_id)

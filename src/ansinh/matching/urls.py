@@ -17,5 +17,7 @@ urlpatterns = [
     path("cai-dat/", views.settings_edit, name="settings"),
     path("tep/", views.file_upload, name="file_upload"),
     path("tep/<int:pk>/", views.file_detail, name="file_detail"),
+    path("tep/<int:pk>/ghep/", views.file_commit, name="file_commit"),
+    path("tep/<int:pk>/bao-cao-loi.xlsx", views.file_report, name="file_report"),
     path("tep/<int:pk>/tai-ve/", views.file_download, name="file_download"),
 ]

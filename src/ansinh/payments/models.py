@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.core.models import TimeStampedModel
+from ansinh.core.models import ImportRecord, TimeStampedModel, WorkflowEventBase
 
 
 class Channel(models.TextChoices):
@@ -24,6 +24,13 @@ class BatchStatus(models.TextChoices):
     EXPORTED = "exported", _("Đã gửi tổ chức chi trả")
     RESULTS = "results", _("Đã nhận kết quả")
     RECONCILED = "reconciled", _("Đã đối soát")
+
+
+class BatchStep(models.TextChoices):
+    CREATE = "create", _("Lập đợt chi trả")
+    EXPORT = "export", _("Gửi tổ chức chi trả")
+    RESULTS = "results", _("Nhận đủ kết quả")
+    RECONCILE = "reconcile", _("Đối soát")
 
 
 class LineStatus(models.TextChoices):
@@ -111,21 +118,35 @@ class PaymentLine(models.Model):
         return f"{self.batch_id}#{self.seq}"
 
 
-class ResultImport(TimeStampedModel):
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="result_imports")
-    file_name = models.CharField(_("tên tệp"), max_length=255)
-    file_sha256 = models.CharField(max_length=64)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    total_rows = models.PositiveIntegerField(default=0)
-    applied_rows = models.PositiveIntegerField(default=0)
-    unchanged_rows = models.PositiveIntegerField(default=0)
-    error_rows = models.PositiveIntegerField(default=0)
-    error_report_path = models.CharField(max_length=500, blank=True)
+class BatchEvent(WorkflowEventBase):
+    """One step of a payment batch (``payments.permissions.BATCH_WORKFLOW``)."""
 
-    class Meta:
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(_("bước"), max_length=30, choices=BatchStep.choices)
+
+    class Meta(WorkflowEventBase.Meta):
+        verbose_name = _("bước xử lý đợt chi trả")
+        verbose_name_plural = _("các bước xử lý đợt chi trả")
+
+
+class ResultImport(ImportRecord):
+    """One results file of the payment agent for one batch, through the shared import lifecycle."""
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="result_imports")
+
+    class Meta(ImportRecord.Meta):
         verbose_name = _("lần nhập kết quả chi trả")
         verbose_name_plural = _("các lần nhập kết quả chi trả")
-        ordering = ["-created_at"]
+        constraints = [
+            # The same results file is applied to a batch once (two at once: the second is refused).
+            models.UniqueConstraint(fields=["batch", "file_sha256"], condition=Q(status="committed"),
+                                    name="resultimport_committed_once_per_batch"),
+        ]
 
-    def __str__(self) -> str:
-        return self.file_name
+    @property
+    def applied_rows(self) -> int:
+        return int((self.result or {}).get("applied", 0))
+
+    @property
+    def unchanged_rows(self) -> int:
+        return int((self.result or {}).get("unchanged", 0))

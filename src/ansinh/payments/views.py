@@ -1,55 +1,64 @@
-"""Thin views of payments: batches (export, results import), reconciliation page and export."""
+"""Thin views of payments: batches (export, results through the shared import lifecycle), reconciliation."""
 
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
 import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.models import Role, User
-from ansinh.accounts.permissions import area_commune_ids
+from ansinh.accounts.permissions import area_commune_ids, user_sees_whole_province
+from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
-from ansinh.core.tabular import ImportFileError
+from ansinh.core.formatting import vn_money, vn_number
+from ansinh.core.params import choice_param, int_param, page_param
 from ansinh.payments import selectors, services
-from ansinh.payments.models import Channel, UnpaidReason
+from ansinh.payments.imports import RESULTS_KIND
+from ansinh.payments.models import BatchStatus, Channel, UnpaidReason
+from ansinh.payments.permissions import BATCH_WORKFLOW, can_import_results, can_see_payments
 from ansinh.payments.reconciliation import (
     REASONS,
     display_rows,
     reconciliation_compute,
     reconciliation_export,
 )
-from ansinh.programmes.models import Programme
-from ansinh.programmes.permissions import can_read_programmes
-from ansinh.programmes.selectors import list_get
+from ansinh.programmes.selectors import list_get, programme_get
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 100
 
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    programme = request.GET.get("programme", "")
-    batches = selectors.batches_for_user(user=request.user, programme_id=int(programme) if programme.isdigit() else None)
-    return render(request, "payments/batch_list.html", {"batches": batches[:500]})
+    if not can_see_payments(request.user):
+        raise HttpForbidden("Vai trò của bạn không xem được các đợt chi trả.")
+    status = choice_param(request.GET, "status", BatchStatus.values)
+    batches = selectors.batches_for_user(user=request.user, programme_id=int_param(request.GET, "programme"),
+                                         status=status).order_by("-created_at", "-pk")
+    return render(request, "payments/batch_list.html", {
+        "page_obj": Paginator(batches, PAGE_SIZE).get_page(page_param(request.GET)),
+        "totals": selectors.batch_totals(batches), "statuses": BatchStatus.choices, "status": status})
 
 
 @login_required
 @require_POST
 def batch_create(request: HttpRequest, list_pk: int) -> HttpResponse:
     bl = list_get(user=request.user, pk=list_pk)
-    agent = User.objects.filter(pk=request.POST.get("agent") or 0, role=Role.PAYMENT_AGENT).first()
+    agent_id = int_param(request.POST, "agent")
+    agent = next((a for a in selectors.agents_for(user=request.user, commune_id=bl.commune_id) if a.pk == agent_id), None)
     try:
         if agent is None:
             raise DomainError("Chọn tổ chức chi trả.")
         batch = services.batch_create(actor=request.user, beneficiary_list=bl, agent=agent,
                                       channel=request.POST.get("channel", Channel.POST_OFFICE))
+        messages.success(request, f"Đã lập {batch}: {vn_number(batch.line_count)} người, "
+                                  f"{vn_money(batch.amount_total)}.")
         return redirect("payments:batch_detail", pk=batch.pk)
     except DomainError as err:
         messages.error(request, err.message)
@@ -59,9 +68,12 @@ def batch_create(request: HttpRequest, list_pk: int) -> HttpResponse:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
-    lines = batch.lines.select_related("person").order_by("seq")[:200]
     return render(request, "payments/batch_detail.html", {
-        "batch": batch, "lines": lines, "imports": batch.result_imports.all()[:20], "reasons": UnpaidReason.choices})
+        "batch": batch, "page_obj": Paginator(selectors.batch_lines(batch), PAGE_SIZE).get_page(page_param(request.GET)),
+        "totals": selectors.batch_line_totals(batch), "imports": batch.result_imports.select_related("created_by")[:20],
+        "reasons": UnpaidReason.choices, "steps": BATCH_WORKFLOW.available(request.user, batch),
+        "can_import": can_import_results(request.user, batch) and batch.status != "reconciled",
+        "events": BATCH_WORKFLOW.events(batch)})
 
 
 @login_required
@@ -82,30 +94,33 @@ def results_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, "Chọn tệp kết quả (.xlsx hoặc .csv).")
         return redirect("payments:batch_detail", pk=pk)
-    suffix = Path(upload.name).suffix.lower() or ".xlsx"
-    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
     try:
-        summary = services.results_import(actor=request.user, batch=batch, path=handle.name, file_name=upload.name)
-        level = messages.warning if summary.errors else messages.success
-        level(request, f"Đã ghi nhận {summary.applied} dòng, {summary.unchanged} dòng không đổi, "
-                       f"{summary.errors} dòng lỗi{' (tải báo cáo lỗi bên dưới)' if summary.errors else ''}.")
-    except (ImportFileError, DomainError) as err:
-        messages.error(request, str(err))
-    finally:
-        Path(handle.name).unlink(missing_ok=True)
-    return redirect("payments:batch_detail", pk=pk)
+        record = imports.import_receive(kind=RESULTS_KIND, actor=request.user, file=upload, file_name=upload.name,
+                                        target={"batch": batch})
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("payments:batch_detail", pk=pk)
+    import_views.start_check(record)
+    return redirect("payments:results_detail", pk=record.pk)
 
 
 @login_required
-def results_report(request: HttpRequest, pk: int, import_pk: int) -> FileResponse:
-    batch = selectors.batch_get(user=request.user, pk=pk)
-    result = get_object_or_404(batch.result_imports, pk=import_pk)
-    if not result.error_report_path:
-        raise HttpForbidden("Lần nhập này không có lỗi.")
-    return FileResponse(open(result.error_report_path, "rb"), as_attachment=True,  # noqa: SIM115
-                        filename=f"loi-ket-qua-{batch.pk}.xlsx")
+def results_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return import_views.import_detail(request, selectors.result_import_get(user=request.user, pk=pk),
+                                      template="payments/results_detail.html")
+
+
+@login_required
+@require_POST
+def results_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.result_import_get(user=request.user, pk=pk)
+    return import_views.import_action(request, record,
+                                      after_commit=lambda r: redirect("payments:batch_detail", pk=r.batch_id))
+
+
+@login_required
+def results_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return import_views.import_report(request, selectors.result_import_get(user=request.user, pk=pk))
 
 
 @login_required
@@ -121,11 +136,11 @@ def batch_reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _scoped(request: HttpRequest, pk: int):
-    if not can_read_programmes(request.user):
-        raise HttpForbidden("Vai trò của bạn không xem được báo cáo đối soát.")
-    programme = get_object_or_404(Programme, pk=pk)
+    # The selector decides: a role that reads no programme (a payment agent) gets its 404, as for a programme
+    # that does not exist — never a 403 that confirms it exists.
+    programme = programme_get(user=request.user, pk=pk)
     user = request.user
-    communes = None if user.area and user.area.level == "province" else area_commune_ids(user)
+    communes = None if user_sees_whole_province(user) else area_commune_ids(user)
     return reconciliation_compute(programme=programme, commune_ids=communes)
 
 

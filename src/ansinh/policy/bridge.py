@@ -24,6 +24,7 @@ from openfisca_core.parameters import Parameter, ParameterAtInstant, ParameterNo
 from openfisca_core.periods import DateUnit
 from openfisca_core.simulations import SimulationBuilder
 
+from ansinh.core.errors import UserError
 from ansinh.policy import CountryTaxBenefitSystem
 
 PERSON_ID, HOUSEHOLD_ID, ROLE = "person_id", "household_id", "role"
@@ -31,11 +32,11 @@ ROLES = ("head", "member")
 NUMERIC_UNITS = {"currency-VND", "coefficient", "count", "year", "points"}
 
 
-class ParameterAdditionError(ValueError):
+class ParameterAdditionError(UserError, ValueError):
     """An administrator addition cannot be applied (unknown path, wrong type, ...)."""
 
 
-class BridgeInputError(ValueError):
+class BridgeInputError(UserError, ValueError):
     """The frames given to :func:`compute` do not describe a valid population."""
 
 
@@ -108,7 +109,20 @@ def find_parameter(tbs: CountryTaxBenefitSystem, path: str) -> Parameter:
     return node
 
 
-def _validate_value(parameter: Parameter, value) -> None:
+def parameter_at(path: str, on: datetime.date, additions: Iterable[ParameterAddition] = ()):
+    """The value of the leaf parameter ``path`` in force on ``on`` (with ``additions``); ``None`` when the
+    parameter is empty at that date. Dates come back as ``datetime.date``."""
+    leaf = find_parameter(build_tax_benefit_system(additions), path)
+    value = leaf(on.isoformat())
+    if value is None:
+        return None
+    if leaf.metadata.get("unit") == "date" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def validate_value(parameter: Parameter, value) -> None:
+    """Refuse (ParameterAdditionError, Vietnamese) a value of the wrong type for the parameter's unit."""
     unit = parameter.metadata.get("unit", "")
     path = parameter.name
     if unit == "boolean":
@@ -139,7 +153,7 @@ def _apply_addition(tbs: CountryTaxBenefitSystem, addition: ParameterAddition) -
             f"Giá trị thêm cho «{addition.parameter}» phải có căn cứ pháp lý (số văn bản, điều, ngày)."
         )
     parameter = find_parameter(tbs, addition.parameter)
-    _validate_value(parameter, addition.value)
+    validate_value(parameter, addition.value)
     start = addition.start.isoformat()
     value = str(addition.value) if parameter.metadata.get("unit") == "date" else addition.value
     new_value = ParameterAtInstant(

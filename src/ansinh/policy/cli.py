@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _inputs(assignments: Sequence[str]) -> dict:
+def parse_assignments(assignments: Sequence[str]) -> dict:
+    """``["name=value", "name@2024-07=value"]`` → inputs for ``explain`` (used by the CLI and the explanation page)."""
     inputs: dict = {}
     for assignment in assignments:
         name, separator, value = assignment.partition("=")
@@ -68,7 +69,7 @@ def _inputs(assignments: Sequence[str]) -> dict:
 
 
 def _explain(args, additions: tuple[ParameterAddition, ...]) -> int:
-    result = explain(args.variable, args.period, _inputs(args.assignments), additions=additions)
+    result = explain(args.variable, args.period, parse_assignments(args.assignments), additions=additions)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:

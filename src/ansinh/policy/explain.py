@@ -9,6 +9,7 @@ line): enums by name, booleans as true/false/có/không/1/0, dates as YYYY-MM-DD
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,9 @@ class ExplanationNode:
     label: str
     reference: str
     source: str  # "nhập" (input), "tính" (formula) or "mặc định" (default value)
+    kind: str = ""  # "bool", "enum", "date", "int", "float" or "text": how the page shows ``value``
+    unit: str = ""  # "currency-VND" for an amount in đồng
+    value_label: str = ""  # an enum value's Vietnamese label
     parameters: list[ParameterUse] = field(default_factory=list)
     children: list[ExplanationNode] = field(default_factory=list)
 
@@ -101,35 +105,44 @@ def explain(
     return Explanation(variable=variable, period=period_, value=_scalar(value, definition), tree=tree)
 
 
+def _bool_from_text(text: str, definition) -> bool:
+    if text.lower() in TRUE_WORDS:
+        return True
+    if text.lower() in FALSE_WORDS:
+        return False
+    raise ValueError(text)
+
+
+def _enum_from_text(text: str, definition) -> str:
+    if text not in [item.name for item in definition.possible_values]:
+        raise ValueError(text)
+    return text
+
+
+# value type -> (text, definition) -> the value OpenFisca expects; ValueError when the text is not one.
+_FROM_TEXT = {
+    bool: _bool_from_text,
+    int: lambda text, definition: int(_number_text(text)),
+    float: lambda text, definition: float(_number_text(text)),
+    datetime.date: lambda text, definition: datetime.date.fromisoformat(text).isoformat(),
+    Enum: _enum_from_text,
+}
+
+
 def coerce_value(definition, raw: Any) -> Any:
     """Convert ``raw`` (possibly text) to the Python value OpenFisca expects for ``definition``."""
     if not isinstance(raw, str):
         return raw.isoformat() if isinstance(raw, datetime.date) else raw
     text = raw.strip()
-    value_type = definition.value_type
+    convert = _FROM_TEXT.get(definition.value_type)
+    if convert is None:
+        return text
     try:
-        if value_type is bool:
-            if text.lower() in TRUE_WORDS:
-                return True
-            if text.lower() in FALSE_WORDS:
-                return False
-            raise ValueError(text)
-        if value_type is int:
-            return int(_number_text(text))
-        if value_type is float:
-            return float(_number_text(text))
-        if value_type is datetime.date:
-            return datetime.date.fromisoformat(text).isoformat()
-        if value_type == Enum:
-            names = [item.name for item in definition.possible_values]
-            if text not in names:
-                raise ValueError(text)
-            return text
+        return convert(text, definition)
     except ValueError:
         raise BridgeInputError(
             f"Giá trị «{raw}» không hợp lệ cho biến «{definition.name}» ({_type_name(definition)})."
         ) from None
-    return text
 
 
 def _number_text(text: str) -> str:
@@ -159,7 +172,11 @@ def _scalar(array, definition=None) -> Any:
         return str(array.decode_to_str()[0])
     if array is None:
         return None
-    item = np.asarray(array).reshape(-1)[0] if np.ndim(array) else array
+    return _item_value(np.asarray(array).reshape(-1)[0] if np.ndim(array) else array)
+
+
+def _item_value(item) -> Any:
+    """A NumPy scalar as the plain Python value shown in explanations."""
     if isinstance(item, np.datetime64):
         return str(item.astype("datetime64[D]"))
     if isinstance(item, np.bool_ | bool):
@@ -205,16 +222,76 @@ def _node(trace, tbs, given: set[str]) -> ExplanationNode:
         source = "tính"
     else:
         source = "mặc định"
+    value = _scalar(trace.value, definition)
     return ExplanationNode(
         variable=trace.name,
         period=str(trace.period),
-        value=_scalar(trace.value, definition),
+        value=value,
         label=definition.label or "",
         reference=_reference(definition.reference),
         source=source,
+        kind=value_kind(definition),
+        unit=value_unit(definition),
+        value_label=enum_label(definition, value),
         parameters=_unique_parameters(trace, tbs),
         children=_unique_children(trace, tbs, given),
     )
+
+
+def value_kind(definition) -> str:
+    """How a variable's values are shown: bool, enum, date, int, float or text."""
+    return {bool: "bool", int: "int", float: "float", datetime.date: "date", Enum: "enum"}.get(
+        definition.value_type, "text")
+
+
+_MONEY_LABEL = re.compile(r"\(đồng|đồng\)|\bđồng/")
+
+
+def value_unit(definition) -> str:
+    """«currency-VND» for the amounts in đồng (their label says so), else ""."""
+    return "currency-VND" if definition.value_type in (int, float) and _MONEY_LABEL.search(
+        definition.label or "") else ""
+
+
+def enum_label(definition, value) -> str:
+    """The Vietnamese label of an enum value given by name ('' for other variables or an unknown name)."""
+    if definition.value_type != Enum or not isinstance(value, str):
+        return ""
+    for item in definition.possible_values:
+        if item.name == value:
+            return str(item.value)
+    return ""
+
+
+@dataclass
+class InputShown:
+    """One typed input as the page shows it: the variable's label, its period and its value."""
+
+    variable: str
+    period: str  # "" for the explanation's period (or an ETERNITY variable)
+    value: Any
+    label: str
+    kind: str
+    unit: str
+    value_label: str
+
+
+def describe_inputs(inputs: Mapping[str, Any], additions: Iterable[ParameterAddition] = ()) -> list[InputShown]:
+    """The inputs of an explanation with their labels (an unknown variable is left out: ``explain`` names it)."""
+    tbs = build_tax_benefit_system(additions)
+    shown: list[InputShown] = []
+    for name, raw in inputs.items():
+        definition = tbs.variables.get(name)
+        if definition is None:
+            continue
+        dated = raw.items() if isinstance(raw, Mapping) else [("", raw)]
+        for period_, value in dated:
+            with contextlib.suppress(BridgeInputError):  # explain() refuses it with its message
+                value = coerce_value(definition, value)
+            shown.append(InputShown(variable=name, period=str(period_), value=value, label=definition.label or name,
+                                    kind=value_kind(definition), unit=value_unit(definition),
+                                    value_label=enum_label(definition, value)))
+    return shown
 
 
 def _unique_parameters(trace, tbs) -> list[ParameterUse]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 from django import forms
+from django.http import QueryDict
+from openfisca_core.indexed_enums import Enum
 
+from ansinh.policy.bridge import build_tax_benefit_system
 from ansinh.policy.variables.enums import TgxhCategory
 
 NUMBER_UNITS = {"currency-VND", "coefficient", "count", "year", "points"}
@@ -35,7 +39,7 @@ def parse_vn_day(text: str) -> dt.date:
     text = (text or "").strip()
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            return dt.date(*time.strptime(text, pattern)[:3])  # a calendar day: no time, no time zone
         except ValueError:
             continue
     raise forms.ValidationError(f"«{text}» không phải là một ngày dạng dd/mm/yyyy.")
@@ -122,11 +126,54 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label="Lý do từ chối", max_length=1000)
 
 
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_PERIOD = re.compile(r"^(0?[1-9]|1[0-2])/(\d{4})$")
+INPUT_PREFIX = "in__"  # a labelled field for one input of the rules: in__<variable> or in__<variable>__<period>
+
+
+def period_from_text(text: str) -> str:
+    """«12/2026», «2026-12» or «2026» → the rules' period «2026-12» / «2026»; else a Vietnamese refusal."""
+    text = (text or "").strip()
+    match = MONTH_PERIOD.match(text)
+    if match:
+        return f"{match.group(2)}-{int(match.group(1)):02d}"
+    if PERIOD.match(text):
+        return text
+    raise forms.ValidationError(f"«{text[:20]}» không phải là kỳ tính: ghi tháng/năm (ví dụ 12/2026) hoặc chỉ năm "
+                                "(ví dụ 2026).")
+
+
+def period_as_typed(period: str) -> str:
+    """«2026-12» → «12/2026» (how the page shows a month); a year stays a year."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", period or "")
+    return f"{match.group(2)}/{match.group(1)}" if match else period
+
+
+def input_field_name(variable: str, period: str = "") -> str:
+    return f"{INPUT_PREFIX}{variable}" + (f"__{period}" if period else "")
+
+
+def _input_field(definition, period: str) -> forms.Field:
+    """The field of one rules input, labelled in Vietnamese and typed by its value type."""
+    label = definition.label or definition.name
+    if period:
+        label += f" ({'tháng ' if '-' in period else 'năm '}{period_as_typed(period)})"
+    if definition.value_type is bool:
+        return forms.ChoiceField(label=label, choices=[("true", "Có"), ("false", "Không")])
+    if definition.value_type is Enum:
+        return forms.ChoiceField(label=label, choices=[(item.name, item.value) for item in definition.possible_values])
+    help_text = {dt.date: "dd/mm/yyyy", int: "số, ví dụ 1.500.000", float: "số, ví dụ 1,5"}.get(
+        definition.value_type, "")
+    return forms.CharField(label=label, max_length=40, help_text=help_text)
+
+
 class ExplainForm(StyledForm):
-    """The variable, the period and the inputs; common inputs have their own field, others are lines."""
+    """The variable, the period and the inputs: common inputs have their own field, the inputs a link brings
+    a labelled field each (``in__…``), others are lines."""
 
     variable = forms.ChoiceField(label="Khoản cần giải thích", choices=EXPLAINABLE_VARIABLES)
-    period = forms.CharField(label="Kỳ tính", max_length=7, help_text="YYYY-MM (tháng) hoặc YYYY (năm)")
+    period = forms.CharField(label="Kỳ tính", max_length=7,
+                             help_text="Tháng/năm, ví dụ 12/2026 (hoặc chỉ năm, ví dụ 2026)")
     birth_date = forms.CharField(label="Ngày sinh", required=False, max_length=10, help_text="dd/mm/yyyy")
     tgxh_category = forms.ChoiceField(
         label="Diện trợ giúp xã hội", required=False,
@@ -138,18 +185,34 @@ class ExplainForm(StyledForm):
         ("", "— Không nhập —"), ("true", "Thành thị"), ("false", "Nông thôn")])
     household_deprivation_count = forms.IntegerField(label="Số chỉ số thiếu hụt", required=False, min_value=0)
     extra = forms.CharField(
-        label="Dữ liệu nhập khác", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Mỗi dòng TÊN=GIÁ_TRỊ, ví dụ covid_group_btxh=true hoặc covid_group1_off_work@2020-05=true",
+        label="Dữ liệu nhập khác (theo tên biến của bộ quy tắc)", required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Dành cho người soạn quy tắc: mỗi dòng TÊN_BIẾN=GIÁ_TRỊ, ví dụ covid_group_btxh=true.",
     )
 
     COMMON = ("birth_date", "tgxh_category", "household_income_per_capita", "household_is_urban",
               "household_deprivation_count")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tbs = build_tax_benefit_system()
+        self.inputs: dict[str, tuple[str, str]] = {}  # field name → (variable, period)
+        for key in list(self.data.keys()) if self.is_bound else []:
+            if not key.startswith(INPUT_PREFIX):
+                continue
+            variable, _, period = key.removeprefix(INPUT_PREFIX).partition("__")
+            definition = tbs.variables.get(variable)
+            if definition is None or variable in self.COMMON or (period and not PERIOD.match(period)):
+                continue
+            field = _input_field(definition, period)
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            self.fields[key] = field
+            self.inputs[key] = (variable, period)
+        # the labelled inputs just after the common ones, before the free lines
+        self.order_fields([*(f for f in self.fields if f != "extra"), "extra"])
+
     def clean_period(self) -> str:
-        period = self.cleaned_data["period"].strip()
-        if not PERIOD.match(period):
-            raise forms.ValidationError("Kỳ tính phải có dạng YYYY-MM (ví dụ 2024-07) hoặc YYYY.")
-        return period
+        return period_from_text(self.cleaned_data["period"])
 
     def clean_birth_date(self) -> str:
         text = self.cleaned_data["birth_date"].strip()
@@ -159,9 +222,69 @@ class ExplainForm(StyledForm):
         text = self.cleaned_data["household_income_per_capita"].strip()
         return parse_vn_number(text) if text else ""
 
+    def clean(self):
+        data = super().clean()
+        tbs = build_tax_benefit_system()
+        for key, (variable, _period) in self.inputs.items():
+            if key not in data:
+                continue
+            kind = tbs.variables[variable].value_type
+            try:
+                if kind is dt.date:
+                    data[key] = parse_vn_day(data[key]).isoformat()
+                elif kind in (int, float):
+                    data[key] = parse_vn_number(data[key])
+            except forms.ValidationError as err:
+                self.add_error(key, err)
+        return data
+
     def assignments(self) -> list[str]:
-        """``name=value`` lines: the common fields first, then the free lines (which win)."""
+        """``name=value`` lines: the common fields, the labelled inputs, then the free lines (which win)."""
         data = self.cleaned_data
         lines = [f"{name}={data[name]}" for name in self.COMMON if data.get(name) not in (None, "")]
+        lines += [f"{variable}{'@' + period if period else ''}={data[key]}"
+                  for key, (variable, period) in self.inputs.items() if data.get(key) not in (None, "")]
         lines += [line.strip() for line in data.get("extra", "").splitlines() if line.strip()]
         return lines
+
+
+_TRUE_WORDS, _FALSE_WORDS = {"true", "1", "có", "co", "đúng", "dung"}, {"false", "0", "không", "khong", "sai"}
+
+
+def _as_typed(definition, value: str) -> str:
+    """A link's value («1940-05-01», «true») as the person would type it in the field («01/05/1940», «true»)."""
+    if definition.value_type is bool:
+        word = value.strip().lower()
+        return "true" if word in _TRUE_WORDS else "false" if word in _FALSE_WORDS else value
+    if definition.value_type is dt.date and ISO_DAY.match(value):
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    return value
+
+
+def explain_form_data(query: QueryDict) -> QueryDict:
+    """``?set=name=value`` links fill the common fields when they can, a labelled field per input of the rules
+    otherwise (``in__name`` or ``in__name__period``), the free lines for a name the rules do not know."""
+    data = query.copy()
+    assignments = data.pop("set", [])
+    extra = [data["extra"]] if data.get("extra") else []
+    variables = build_tax_benefit_system().variables
+    if data.get("period"):
+        data["period"] = period_as_typed(data["period"])
+    if ISO_DAY.match(data.get("birth_date", "")):
+        data["birth_date"] = dt.date.fromisoformat(data["birth_date"]).strftime("%d/%m/%Y")
+    for assignment in assignments:
+        target, _, value = assignment.partition("=")
+        name, _, period = target.partition("@")
+        definition = variables.get(name)
+        fits = name in ExplainForm.COMMON and not period and not data.get(name)
+        if name == "household_is_urban" and value not in ("true", "false"):
+            fits = False
+        if fits:
+            data[name] = _as_typed(definition, value) if definition is not None else value
+        elif definition is not None and name not in ExplainForm.COMMON and not data.get(
+                input_field_name(name, period)):
+            data[input_field_name(name, period)] = _as_typed(definition, value)
+        else:
+            extra.append(assignment)
+    data["extra"] = "\n".join(extra)
+    return data

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ansinh.core.models import WorkflowEventBase
 from ansinh.policy.bridge import ParameterAddition
 
 
@@ -20,6 +21,13 @@ class ChangeStatus(models.TextChoices):
     APPROVED = "approved", _("Đã duyệt")
     REJECTED = "rejected", _("Bị từ chối")
     WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+class ChangeStep(models.TextChoices):
+    PROPOSE = "propose", _("Đề xuất")
+    APPROVE = "approve", _("Duyệt")
+    REJECT = "reject", _("Từ chối")
+    WITHDRAW = "withdraw", _("Rút đề xuất")
 
 
 class ParameterChange(models.Model):
@@ -80,3 +88,14 @@ class ParameterChange(models.Model):
     def as_addition(self) -> ParameterAddition:
         return ParameterAddition(parameter=self.parameter, start=self.start, value=self.value,
                                  reference=self.reference)
+
+
+class ParameterChangeEvent(WorkflowEventBase):
+    """One step of a parameter change (``policy.permissions.PARAMETER_WORKFLOW``)."""
+
+    change = models.ForeignKey(ParameterChange, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(_("bước"), max_length=30, choices=ChangeStep.choices)
+
+    class Meta(WorkflowEventBase.Meta):
+        verbose_name = _("bước xử lý đề xuất tham số")
+        verbose_name_plural = _("các bước xử lý đề xuất tham số")

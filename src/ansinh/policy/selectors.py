@@ -12,16 +12,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from ansinh.core.text import fold
+from ansinh.core.todo import TodoItem, present, workflow_todo
 from ansinh.policy.bridge import (
     ParameterAddition,
     ParameterInfo,
     build_tax_benefit_system,
     list_parameters,
 )
-from ansinh.policy.explain import Explanation, explain
+from ansinh.policy.explain import Explanation, InputShown, describe_inputs, explain
 from ansinh.policy.models import ChangeStatus, ParameterChange
+from ansinh.policy.permissions import PARAMETER_WORKFLOW
 
 GROUP_LABELS = {
     "tgxh": "Trợ giúp xã hội (trợ cấp xã hội hằng tháng)",
@@ -41,6 +45,11 @@ def approved_additions() -> tuple[ParameterAddition, ...]:
 def explanation_get(*, variable: str, period: str, inputs: Mapping[str, Any]) -> Explanation:
     """``explain`` with the approved additions applied (raises the rules' Vietnamese errors)."""
     return explain(variable, period, inputs, additions=approved_additions())
+
+
+def explanation_inputs(*, inputs: Mapping[str, Any]) -> list[InputShown]:
+    """The inputs of an explanation with their Vietnamese labels, for the page to show what was computed from."""
+    return describe_inputs(inputs, additions=approved_additions())
 
 
 # --- the parameter catalogue ----------------------------------------------------------------------
@@ -75,7 +84,7 @@ class ParameterEntry:
 
     @property
     def empty_now(self) -> bool:
-        today = dt.date.today()
+        today = timezone.localdate()
         return any(p.start <= today and (p.end is None or p.end >= today) for p in self.empty_periods)
 
 
@@ -136,7 +145,7 @@ def parameter_catalogue(*, query: str = "") -> list[ParameterGroup]:
     folded_query = fold(query or "")
     tbs = build_tax_benefit_system()
     groups: dict[str, ParameterGroup] = {}
-    today = dt.date.today()
+    today = timezone.localdate()
     for path, info in base.items():
         if folded_query and not _matches(info, folded_query):
             continue
@@ -159,3 +168,11 @@ def parameter_changes_pending() -> QuerySet[ParameterChange]:
 def parameter_changes_decided(*, limit: int = 30) -> QuerySet[ParameterChange]:
     return (ParameterChange.objects.exclude(status=ChangeStatus.PROPOSED)
             .select_related("proposed_by", "decided_by").order_by("-decided_at", "-pk")[:limit])
+
+
+def todo_items(user) -> list[TodoItem]:
+    """Parameter values proposed by another administrator, waiting for this one's decision (never the
+    proposer's own: maker-checker)."""
+    return present([workflow_todo(PARAMETER_WORKFLOW, user=user, queryset=ParameterChange.objects.all(),
+                                  step="approve", section="Chính sách", label="Đề xuất giá trị tham số chờ duyệt",
+                                  url=reverse("policy:change_queue"))])

@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from ansinh.accounts.models import User
 from ansinh.core.audit import audit_record
-from ansinh.core.errors import ConcurrentChange, DomainError, PermissionDenied
+from ansinh.core.errors import ConcurrentChange, DomainError
 from ansinh.policy.bridge import (
     ParameterAdditionError,
-    _validate_value,
     build_tax_benefit_system,
     find_parameter,
+    validate_value,
 )
-from ansinh.policy.models import ChangeStatus, ParameterChange
-from ansinh.policy.permissions import require_parameter_manager
+from ansinh.policy.models import ChangeStatus, ChangeStep, ParameterChange
+from ansinh.policy.permissions import PARAMETER_WORKFLOW, require_parameter_manager
 from ansinh.policy.selectors import approved_additions
 
 JsonValue = float | int | str | bool
@@ -36,7 +36,7 @@ def _checked_value(*, parameter: str, value) -> JsonValue:
     if isinstance(value, dt.date):
         value = value.isoformat()
     try:
-        _validate_value(leaf, value)
+        validate_value(leaf, value)
     except ParameterAdditionError as err:
         raise DomainError(str(err), field="value") from None
     return value
@@ -50,23 +50,6 @@ def _check_no_approved_on(*, parameter: str, start: dt.date, exclude_pk: int | N
         raise DomainError(
             f"Tham số «{parameter}» đã có một giá trị bổ sung được duyệt từ ngày {start:%d/%m/%Y}.",
             field="start",
-        )
-
-
-def _locked_open(change: ParameterChange) -> ParameterChange:
-    """The change re-read under a row lock; refused unless it is still waiting for a decision."""
-    change = ParameterChange.objects.select_for_update().get(pk=change.pk)
-    if change.status != ChangeStatus.PROPOSED:
-        raise ConcurrentChange(
-            f"Đề xuất này đã được xử lý trước đó (trạng thái: {change.get_status_display()}). Hãy tải lại trang."
-        )
-    return change
-
-
-def _require_checker(*, actor: User, change: ParameterChange, verb: str) -> None:
-    if change.proposed_by_id == actor.pk:
-        raise PermissionDenied(
-            f"Bạn là người đề xuất nên không được tự {verb}; cần một quản trị viên khác {verb} đề xuất này."
         )
 
 
@@ -87,62 +70,66 @@ def parameter_change_propose(*, actor: User, parameter: str, start: dt.date, val
     change = ParameterChange(parameter=parameter, start=start, value=value, reference=reference,
                              note=(note or "").strip(), proposed_by=actor, proposed_at=timezone.now())
     change.save()
+    PARAMETER_WORKFLOW.record(change, ChangeStep.PROPOSE, actor=actor, note=reference)
     audit_record(actor=actor, action="parameter_change_propose", obj=change,
                  summary=f"Đề xuất {parameter} = {value} từ {start:%d/%m/%Y} ({reference})",
                  details={"parameter": parameter, "start": start.isoformat(), "value": value})
     return change
 
 
+def _decide(change: ParameterChange, actor: User) -> list[str]:
+    change.decided_by, change.decided_at = actor, timezone.now()
+    return ["decided_by", "decided_at"]
+
+
 @transaction.atomic(durable=True)
 def parameter_change_approve(*, actor: User, change: ParameterChange) -> ParameterChange:
     """Approve a proposal (by an administrator other than the proposer); computations then use it."""
-    require_parameter_manager(actor)
-    _require_checker(actor=actor, change=change, verb="duyệt")
-    change = _locked_open(change)
-    _check_no_approved_on(parameter=change.parameter, start=change.start, exclude_pk=change.pk)
-    try:
-        build_tax_benefit_system((*approved_additions(), change.as_addition()))
-    except ParameterAdditionError as err:
-        raise DomainError(f"Không áp dụng được giá trị này: {err}") from None
-    change.status, change.decided_by, change.decided_at = ChangeStatus.APPROVED, actor, timezone.now()
+
+    def approve(locked: ParameterChange) -> list[str]:
+        _check_no_approved_on(parameter=locked.parameter, start=locked.start, exclude_pk=locked.pk)
+        try:
+            build_tax_benefit_system((*approved_additions(), locked.as_addition()))
+        except ParameterAdditionError as err:
+            raise DomainError(f"Không áp dụng được giá trị này: {err}") from None
+        return _decide(locked, actor)
+
     try:
         with transaction.atomic():
-            change.save(update_fields=["status", "decided_by", "decided_at"])
+            return PARAMETER_WORKFLOW.perform(
+                change, ChangeStep.APPROVE, actor=actor, update=approve,
+                summary=f"Duyệt {change.parameter} = {change.value} từ {change.start:%d/%m/%Y}",
+                details={"proposed_by": change.proposed_by_id})
     except IntegrityError as err:  # another approval for the same parameter and date won the race
         raise ConcurrentChange("Một giá trị khác cho cùng tham số và ngày vừa được duyệt. Hãy tải lại trang.") from err
-    audit_record(actor=actor, action="parameter_change_approve", obj=change,
-                 summary=f"Duyệt {change.parameter} = {change.value} từ {change.start:%d/%m/%Y}",
-                 details={"proposed_by": change.proposed_by_id})
-    return change
 
 
 @transaction.atomic(durable=True)
 def parameter_change_reject(*, actor: User, change: ParameterChange, reason: str) -> ParameterChange:
-    require_parameter_manager(actor)
-    _require_checker(actor=actor, change=change, verb="từ chối")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Hãy ghi lý do từ chối.", field="reason")
-    change = _locked_open(change)
-    change.status, change.decided_by, change.decided_at = ChangeStatus.REJECTED, actor, timezone.now()
-    change.rejection_reason = reason
-    change.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_record(actor=actor, action="parameter_change_reject", obj=change,
-                 summary=f"Từ chối {change.parameter} = {change.value} từ {change.start:%d/%m/%Y}: {reason}")
-    return change
+
+    def reject(locked: ParameterChange) -> list[str]:
+        locked.rejection_reason = reason
+        return [*_decide(locked, actor), "rejection_reason"]
+
+    return PARAMETER_WORKFLOW.perform(change, ChangeStep.REJECT, actor=actor, note=reason, update=reject,
+                                      summary=f"Từ chối {change.parameter} = {change.value} từ "
+                                              f"{change.start:%d/%m/%Y}: {reason}")
 
 
 @transaction.atomic(durable=True)
 def parameter_change_withdraw(*, actor: User, change: ParameterChange) -> ParameterChange:
     """The proposer takes back a proposal not yet decided."""
-    if change.proposed_by_id != actor.pk:
-        raise PermissionDenied("Chỉ người đề xuất mới rút được đề xuất này.")
-    change = _locked_open(change)
-    change.status, change.decided_at = ChangeStatus.WITHDRAWN, timezone.now()
-    change.save(update_fields=["status", "decided_at"])
-    audit_record(actor=actor, action="parameter_change_withdraw", obj=change,
-                 summary=f"Rút đề xuất {change.parameter} = {change.value} từ {change.start:%d/%m/%Y}")
-    return change
+
+    def withdraw(locked: ParameterChange) -> list[str]:
+        locked.decided_at = timezone.now()
+        return ["decided_at"]
+
+    return PARAMETER_WORKFLOW.perform(change, ChangeStep.WITHDRAW, actor=actor, update=withdraw,
+                                      summary=f"Rút đề xuất {change.parameter} = {change.value} từ "
+                                              f"{change.start:%d/%m/%Y}")
 
 
 __all__ = ["parameter_change_propose", "parameter_change_approve",

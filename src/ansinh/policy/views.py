@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openfisca_core.errors import SituationParsingError
 
 from ansinh.core.errors import DomainError
+from ansinh.core.params import text_param
 from ansinh.policy import selectors, services
-from ansinh.policy.cli import _inputs as parse_assignments
-from ansinh.policy.forms import MONEY_VARIABLES, ExplainForm, ParameterChangeForm, RejectForm
+from ansinh.policy.cli import parse_assignments
+from ansinh.policy.forms import (
+    MONEY_VARIABLES,
+    ExplainForm,
+    ParameterChangeForm,
+    RejectForm,
+    explain_form_data,
+)
 from ansinh.policy.models import ParameterChange
 from ansinh.policy.permissions import can_manage_parameters, can_read_policy
 
@@ -33,7 +39,7 @@ def _require_manager(user) -> None:
 @login_required
 def parameter_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request.user)
-    query = request.GET.get("q", "").strip()
+    query = text_param(request.GET, "q", max_length=120)
     groups = selectors.parameter_catalogue(query=query)
     return render(request, "policy/parameter_list.html", {
         "groups": groups, "query": query, "count": sum(len(g.entries) for g in groups),
@@ -47,7 +53,7 @@ def change_propose(request: HttpRequest) -> HttpResponse:
     _require_manager(request.user)
     parameters = selectors.parameter_infos()
     form = ParameterChangeForm(request.POST or None, parameters=parameters,
-                               initial={"parameter": request.GET.get("parameter", "")})
+                               initial={"parameter": text_param(request.GET, "parameter", max_length=200)})
     if request.method == "POST" and form.is_valid():
         try:
             change = services.parameter_change_propose(actor=request.user, **form.cleaned_data)
@@ -72,9 +78,18 @@ def change_queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _decide(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpResponse:
-    _require_manager(request.user)
+def _change_get(request: HttpRequest, pk: int) -> ParameterChange:
+    """The change, for those who may read the policy pages (a 404 for the others, as for a change that does not
+    exist); then only administrators may act on it (a 403 for the readers, who see it in the queue anyway)."""
+    if not can_read_policy(request.user):
+        raise Http404("Không tìm thấy đề xuất.")
     change = get_object_or_404(ParameterChange, pk=pk)
+    _require_manager(request.user)
+    return change
+
+
+def _decide(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpResponse:
+    change = _change_get(request, pk)
     try:
         action(actor=request.user, change=change, **kwargs)
     except DomainError as err:
@@ -96,13 +111,13 @@ def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, services.parameter_change_reject,
                    "Đã từ chối đề xuất {change.parameter} từ {change.start:%d/%m/%Y}.",
-                   reason=request.POST.get("reason", ""))
+                   reason=text_param(request.POST, "reason", max_length=2000, multiline=True))
 
 
 @login_required
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(ParameterChange, pk=pk)
+    change = _change_get(request, pk)
     try:
         services.parameter_change_withdraw(actor=request.user, change=change)
     except DomainError as err:
@@ -112,43 +127,26 @@ def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("policy:change_queue")
 
 
-def _explain_form_data(query: QueryDict) -> QueryDict:
-    """``?set=name=value`` links fill the common fields when they can, the free lines otherwise."""
-    data = query.copy()
-    assignments = data.pop("set", [])
-    extra = [data["extra"]] if data.get("extra") else []
-    for assignment in assignments:
-        name, _, value = assignment.partition("=")
-        fits = name in ExplainForm.COMMON and not data.get(name)
-        if name == "household_is_urban" and value not in ("true", "false"):
-            fits = False
-        if fits:
-            data[name] = value
-        else:
-            extra.append(assignment)
-    data["extra"] = "\n".join(extra)
-    return data
-
-
 @login_required
 def explanation(request: HttpRequest) -> HttpResponse:
     _require_reader(request.user)
-    result, error = None, ""
+    result, error, shown = None, "", []
     if "variable" in request.GET:
-        form = ExplainForm(_explain_form_data(request.GET))
+        form = ExplainForm(explain_form_data(request.GET))
         if form.is_valid():
             try:
+                inputs = parse_assignments(form.assignments())
                 result = selectors.explanation_get(
-                    variable=form.cleaned_data["variable"], period=form.cleaned_data["period"],
-                    inputs=parse_assignments(form.assignments()),
+                    variable=form.cleaned_data["variable"], period=form.cleaned_data["period"], inputs=inputs,
                 ).to_dict()
+                shown = selectors.explanation_inputs(inputs=inputs)
             except ValueError as err:  # UnsetParameterError, BridgeInputError, ParameterAdditionError, periods
                 error = str(err)
             except SituationParsingError as err:
                 error = f"Dữ liệu nhập không hợp lệ: {err}"
     else:
-        form = ExplainForm(initial={"variable": "tgxh_monthly_allowance", "period": f"{dt.date.today():%Y-%m}"})
+        form = ExplainForm(initial={"variable": "tgxh_monthly_allowance", "period": f"{timezone.localdate():%m/%Y}"})
     return render(request, "policy/explain.html", {
-        "form": form, "explanation": result, "error": error,
+        "form": form, "explanation": result, "error": error, "inputs": shown,
         "is_money": result is not None and result["variable"] in MONEY_VARIABLES,
     })

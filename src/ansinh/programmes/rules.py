@@ -7,27 +7,16 @@ from typing import Any
 
 import polars as pl
 
-from ansinh.policy.bridge import ParameterAddition, compute
+from ansinh.policy.bridge import ParameterAddition, build_tax_benefit_system, compute
+from ansinh.policy.links import explanation_url
+from ansinh.policy.selectors import approved_additions
 from ansinh.programmes.models import Programme
 
 
-def approved_policy_additions() -> tuple[ParameterAddition, ...]:
-    """Administrator-approved parameter values (policy app), or none while that app has no table yet."""
-    try:
-        from ansinh.policy.selectors import approved_additions
-    except ImportError:  # the policy Django side is not installed in this tree
-        return ()
-    from django.db import DatabaseError
-
-    try:
-        return tuple(approved_additions())
-    except DatabaseError:
-        return ()
-
-
 def programme_additions(programme: Programme) -> tuple[ParameterAddition, ...]:
-    """Approved values, then the programme's overlap rule on its own parameter (dated at the window start)."""
-    additions = approved_policy_additions()
+    """Approved values (policy app), then the programme's overlap rule on its own parameter (dated at the
+    window start). A database error propagates: amounts are never computed without the approved values."""
+    additions = tuple(approved_additions())
     if programme.overlap_parameter:
         additions += (ParameterAddition(
             parameter=programme.overlap_parameter, start=programme.window_start, value=programme.overlap_rule,
@@ -58,7 +47,8 @@ def compute_amounts(programme: Programme, persons: pl.DataFrame, variables: list
             continue
         totals = (_add(totals[0], persons_out, "person_id"),
                   None if households_out is None else _add(totals[1], households_out, "household_id"))
-    assert totals is not None
+    if totals is None:
+        raise ValueError(f"Programme {programme.code} has an empty window")
     return totals
 
 
@@ -68,16 +58,22 @@ def _add(left: pl.DataFrame, right: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def explanation_link(variable: str, period: str, inputs: dict[str, Any]) -> str:
-    """URL of the explanation page for one amount, or '' while the policy pages are not installed."""
-    try:
-        from ansinh.policy.links import explanation_url
-    except ImportError:
-        return ""
-    from django.urls import NoReverseMatch
-
+    """URL of the explanation page for one amount."""
     clean = {k: (dt.date.fromisoformat(v) if isinstance(v, str) and k.endswith("_date") else v)
              for k, v in inputs.items()}
-    try:
-        return explanation_url(variable, period, clean)
-    except NoReverseMatch:
-        return ""
+    return explanation_url(variable, period, clean)
+
+
+def rules_amount_variables() -> dict[str, str]:
+    """The rules' monthly amounts of a person (đồng) a group can be paid by: name → Vietnamese label."""
+    tbs = build_tax_benefit_system()
+    return {name: v.label for name, v in sorted(tbs.variables.items())
+            if v.value_type is int and v.definition_period == "month" and v.entity.key == "person" and v.formulas
+            and "đồng" in (v.label or "")}
+
+
+def rules_condition_variables() -> dict[str, str]:
+    """The rules' yes/no inputs of a person a group sets true for its members: name → Vietnamese label."""
+    tbs = build_tax_benefit_system()
+    return {name: v.label for name, v in sorted(tbs.variables.items())
+            if v.value_type is bool and not v.formulas and v.entity.key == "person"}

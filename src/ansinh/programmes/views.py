@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import can_see_identity, mask_identity
+from ansinh.accounts.permissions import area_current_communes, identity_for
+from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
-from ansinh.programmes import selectors, services
-from ansinh.programmes.models import FlagKind, ListStatus, Resolution, RowFlag
-from ansinh.programmes.permissions import can_do, can_read_programmes
+from ansinh.core.formatting import vn_number
+from ansinh.core.params import choice_param, page_param, text_param
+from ansinh.core.xlsx import write_sheet
+from ansinh.programmes import selectors
+from ansinh.programmes.imports import LIST_UPLOAD_KIND, REGISTER_KIND, TEMPLATES, template_write
+from ansinh.programmes.models import (
+    AmountMode,
+    BeneficiaryList,
+    FlagKind,
+    ListSource,
+    ListStatus,
+    Register,
+    Resolution,
+)
+from ansinh.programmes.permissions import (
+    LIST_WORKFLOW,
+    can_generate,
+    can_import_registers,
+    can_read_programmes,
+    can_see_designs,
+    can_upload,
+)
 from ansinh.programmes.rules import explanation_link
+from ansinh.programmes.services import generation, workflow
+from ansinh.programmes.views_design import group_rows
 
 PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_reader(user) -> None:
@@ -29,124 +57,88 @@ def _require_reader(user) -> None:
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request.user)
-    return render(request, "programmes/programme_list.html",
-                  {"programmes": selectors.programmes_for_user(user=request.user)})
+    return render(request, "programmes/programme_list.html", {
+        "programmes": selectors.programmes_for_user(user=request.user), "can_see_designs": can_see_designs(request.user),
+        "waiting": selectors.designs_waiting(user=request.user).count()})
 
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request.user)
-    programme = get_object_or_404(selectors.programmes_for_user(user=request.user), pk=pk)
-    lists = selectors.lists_for_user(user=request.user, programme=programme, status=request.GET.get("status", ""),
-                                     group_code=request.GET.get("group", ""))
+    # Object pages ask the selector first: a role that never reads programmes gets its 404, as for a
+    # programme that does not exist (never a 403 that confirms it exists).
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    lists = selectors.lists_for_user(user=request.user, programme=programme,
+                                     status=choice_param(request.GET, "status", ListStatus.values),
+                                     group_code=text_param(request.GET, "group", max_length=4))
     return render(request, "programmes/programme_detail.html", {
-        "programme": programme, "lists": lists[:500], "statuses": ListStatus.choices, "params": request.GET,
-        "can_generate": can_do(request.user, "generate"), "can_upload": _can_upload(request.user)})
+        "programme": programme, "lists": lists[:500], "groups": group_rows(programme),
+        "has_registry_groups": any(g.source == ListSource.REGISTRY and g.amount_mode != AmountMode.DECIDED
+                                   for g in programme.groups.all()),
+        "has_excel_groups": any(g.source == ListSource.EXCEL and g.template in TEMPLATES for g in programme.groups.all()), "statuses": ListStatus.choices, "params": request.GET,
+        "can_generate": can_generate(request.user), "can_upload": can_upload(request.user)})
 
 
 @login_required
 @require_POST
 def programme_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    from ansinh.programmes.generation import registry_lists_generate
-
-    programme = get_object_or_404(selectors.programmes_for_user(user=request.user), pk=pk)
+    programme = selectors.programme_get(user=request.user, pk=pk)
     try:
-        result = registry_lists_generate(programme=programme, actor=request.user)
-        messages.success(request, f"Đã lập {result.lists} danh sách ({result.rows} người).")
+        result = generation.registry_lists_generate(programme=programme, actor=request.user)
+        messages.success(request, f"Đã lập {vn_number(result.lists)} danh sách ({vn_number(result.rows)} người).")
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("programmes:programme_detail", pk=pk)
 
 
-def _can_upload(user) -> bool:
-    from ansinh.programmes.uploads import can_upload
-
-    return can_upload(user)
-
-
-def _row_view(row, show_id: bool, programme) -> dict:
+def _row_view(row, user, programme) -> dict:
     inputs = row.inputs or {row.beneficiary_list.group.input_variable: True}
     if row.person.death_date and not row.inputs:
         inputs["death_date"] = row.person.death_date.isoformat()
-    return {"row": row, "identity": row.identity_number if show_id else mask_identity(row.identity_number),
-            "flags": list(row.flags.all()),
+    return {"row": row, "identity": identity_for(user, row.identity_number), "flags": list(row.flags.all()),
             "explain": explanation_link(row.beneficiary_list.group.rules_variable, programme.period, inputs)}
 
 
 @login_required
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request.user)
     bl = selectors.list_get(user=request.user, pk=pk)
-    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
-    rows = list(selectors.list_rows(beneficiary_list=bl, flagged_only=request.GET.get("flagged") == "1")
-                .select_related("beneficiary_list__group")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
-    show_id = can_see_identity(request.user)
+    page_obj = Paginator(selectors.list_rows(beneficiary_list=bl, flagged_only=request.GET.get("flagged") == "1")
+                         .select_related("beneficiary_list__group"), PAGE_SIZE).get_page(page_param(request.GET))
     user = request.user
-    steps = {s: can_do(user, s, bl.commune_id) for s in ("submit", "appraise", "return", "approve", "post", "resolve", "pay",
-                                                        "close", "prepare")}
-    agents = []
-    if steps["pay"] and bl.status in (ListStatus.APPROVED, ListStatus.POSTED) and not bl.payment_batches.exists():
-        from ansinh.accounts.models import Role, User
-
-        agents = list(User.objects.filter(role=Role.PAYMENT_AGENT, is_active=True).order_by("username")[:200])
+    steps = LIST_WORKFLOW.available(user, bl)
+    steps["supplement"] = bl.is_frozen and LIST_WORKFLOW.can(user, "prepare", bl)
     return render(request, "programmes/list_detail.html", {
-        "bl": bl, "rows": [_row_view(r, show_id, bl.programme) for r in rows[:PAGE_SIZE]],
-        "has_next": len(rows) > PAGE_SIZE, "page": page, "steps": steps, "flag_kinds": FlagKind.choices,
-        "open_flags": RowFlag.objects.filter(row__beneficiary_list=bl, resolution="").count(),
-        "events": bl.events.select_related("actor"), "batches": bl.payment_batches.select_related("agent"),
-        "today": dt.date.today(), "agents": agents})
+        "bl": bl, "rows": [_row_view(r, user, bl.programme) for r in page_obj], "page_obj": page_obj, "steps": steps, "flag_kinds": FlagKind.choices,
+        "open_flags": selectors.open_flag_count(beneficiary_list=bl), "events": LIST_WORKFLOW.events(bl),
+        "today": timezone.localdate(), "can_upload_more": bl.source == ListSource.EXCEL and can_upload(user, bl.group)})
 
 
-def _act(request, pk: int, action) -> HttpResponse:
+DONE = {  # the confirmation after each step of a list
+    "submit": "Đã trình thẩm định {bl}.", "appraise": "Đã thẩm định {bl}.", "return": "Đã trả lại {bl} để lập lại.",
+    "approve": "Đã phê duyệt {bl} (quyết định số {bl.decision_number}).", "post": "Đã ghi nhận niêm yết công khai {bl}.",
+    "close": "Đã khoá sổ {bl}.", "resolve_all": "Đã xử lý các cảnh báo của {bl}.",
+}
+
+
+def _act(request, pk: int, action, step: str = "") -> HttpResponse:
     bl = selectors.list_get(user=request.user, pk=pk)
     try:
-        action(bl)
+        result = action(bl)
     except DomainError as err:
         messages.error(request, err.message)
+    else:
+        if step == "check":
+            messages.success(request, f"Đã kiểm tra {bl}: {vn_number(getattr(result, 'flagged', 0))} cảnh báo.")
+        elif step in DONE:
+            messages.success(request, DONE[step].format(bl=result if isinstance(result, BeneficiaryList) else bl))
     return redirect("programmes:list_detail", pk=pk)
 
 
-@login_required
-@require_POST
-def list_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    user, post = request.user, request.POST
-    actions = {
-        "submit": lambda bl: services.list_submit(actor=user, beneficiary_list=bl),
-        "appraise": lambda bl: services.list_appraise(actor=user, beneficiary_list=bl, note=post.get("note", "")),
-        "return": lambda bl: services.list_return(actor=user, beneficiary_list=bl, reason=post.get("reason", "")),
-        "post": lambda bl: services.list_post(actor=user, beneficiary_list=bl),
-        "close": lambda bl: services.list_close(actor=user, beneficiary_list=bl),
-        "check": lambda bl: services.list_checks_run(actor=user, beneficiary_list=bl),
-        "approve": lambda bl: services.list_approve(
-            actor=user, beneficiary_list=bl, decision_number=post.get("decision_number", ""),
-            decision_date=_date(post.get("decision_date", "")), signer=post.get("signer", ""),
-            decision_pdf=request.FILES.get("decision_pdf")),
-        "resolve_all": lambda bl: services.flags_resolve_all(
-            actor=user, beneficiary_list=bl, kind=post.get("kind", ""), resolution=post.get("resolution", ""),
-            justification=post.get("justification", "")),
-    }
-    if step == "supplement":
-        return _supplement(request, pk)
-    if step not in actions:
-        raise HttpForbidden("Bước không hợp lệ.")
-    return _act(request, pk, actions[step])
+def _note(post, name: str) -> str:
+    """A note, a reason or a justification typed in a text area (no NUL byte or control character)."""
+    return text_param(post, name, max_length=2000, multiline=True)
 
 
-def _supplement(request, pk: int) -> HttpResponse:
-    """A supplementary list (danh sách bổ sung) referencing this approved one; the officer lands on it."""
-    from ansinh.core.errors import PermissionDenied as Refused
-
-    bl = selectors.list_get(user=request.user, pk=pk)
-    try:
-        new = services.supplementary_list_create(actor=request.user, original=bl)
-    except (DomainError, Refused) as err:
-        messages.error(request, err.message if hasattr(err, "message") else str(err))
-        return redirect("programmes:list_detail", pk=pk)
-    messages.success(request, f"Đã lập danh sách bổ sung cho {bl}.")
-    return redirect("programmes:list_detail", pk=new.pk)
-
-
-def _date(text: str):
+def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -155,68 +147,105 @@ def _date(text: str):
 
 @login_required
 @require_POST
-def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = get_object_or_404(RowFlag.objects.select_related("row__beneficiary_list"), pk=pk)
-    bl = selectors.list_get(user=request.user, pk=flag.row.beneficiary_list_id)
+def list_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user, post = request.user, request.POST
+    actions = {
+        "submit": lambda bl: workflow.list_submit(actor=user, beneficiary_list=bl),
+        "appraise": lambda bl: workflow.list_appraise(actor=user, beneficiary_list=bl, note=_note(post, "note")),
+        "return": lambda bl: workflow.list_return(actor=user, beneficiary_list=bl, reason=_note(post, "reason")),
+        "post": lambda bl: workflow.list_post(actor=user, beneficiary_list=bl),
+        "close": lambda bl: workflow.list_close(actor=user, beneficiary_list=bl),
+        "check": lambda bl: workflow.list_checks_run(actor=user, beneficiary_list=bl),
+        "approve": lambda bl: workflow.list_approve(
+            actor=user, beneficiary_list=bl, decision_number=text_param(post, "decision_number"),
+            decision_date=_date(post.get("decision_date", "")), signer=text_param(post, "signer"),
+            decision_pdf=request.FILES.get("decision_pdf")),
+        "resolve_all": lambda bl: workflow.flags_resolve_all(
+            actor=user, beneficiary_list=bl, kind=choice_param(post, "kind", FlagKind.values),
+            resolution=choice_param(post, "resolution", Resolution.values),
+            justification=_note(post, "justification")),
+    }
+    if step == "supplement":
+        return _supplement(request, pk)
+    if step not in actions:
+        raise Http404("Bước không hợp lệ.")
+    return _act(request, pk, actions[step], step)
+
+
+def _supplement(request, pk: int) -> HttpResponse:
+    """A supplementary list (danh sách bổ sung) referencing this approved one; the officer lands on it."""
+    bl = selectors.list_get(user=request.user, pk=pk)
     try:
-        services.flag_resolve(actor=request.user, flag=flag, resolution=request.POST.get("resolution", ""),
-                              justification=request.POST.get("justification", ""))
+        new = workflow.supplementary_list_create(actor=request.user, original=bl)
     except DomainError as err:
         messages.error(request, err.message)
-    return redirect("programmes:list_detail", pk=bl.pk)
+        return redirect("programmes:list_detail", pk=pk)
+    messages.success(request, f"Đã lập danh sách bổ sung cho {bl}.")
+    return redirect("programmes:list_detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = selectors.flag_get(user=request.user, pk=pk)
+    try:
+        workflow.flag_resolve(actor=request.user, flag=flag,
+                              resolution=choice_param(request.POST, "resolution", Resolution.values),
+                              justification=_note(request.POST, "justification"))
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"Đã xử lý cảnh báo của {flag.row.person.full_name}.")
+    return redirect("programmes:list_detail", pk=flag.row.beneficiary_list_id)
 
 
 @login_required
 def list_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The list as posted on the commune notice board (.xlsx)."""
-    import io
-
-    from ansinh.core.xlsx import write_sheet
-
-    _require_reader(request.user)
+    """The list as posted on the commune notice board (.xlsx): the year of birth only (a public posting), numbers
+    as numbers, a total row."""
     bl = selectors.list_get(user=request.user, pk=pk)
     rows = selectors.list_rows(beneficiary_list=bl).filter(excluded=False)
     buffer = io.BytesIO()
-    write_sheet(buffer, title_lines=[f"DANH SÁCH {str(bl).upper()}", bl.programme.name,
+    write_sheet(buffer, title_lines=[str(bl).upper(), bl.programme.name,
                                      f"Quyết định số {bl.decision_number}" if bl.decision_number else "Dự thảo"],
-                headers=["STT", "Họ và tên", "Năm sinh", "Thôn/xóm", "Nhóm", "Số tháng", "Số tiền"],
-                rows=[(i, r.person.full_name, r.person.birth_display,
+                headers=["STT", "Họ và tên", "Năm sinh", "Thôn/xóm", "Nhóm", "Số tháng", "Số tiền (đồng)"],
+                rows=[(i, r.person.full_name, r.person.birth_date.year if r.person.birth_date else None,
                        getattr(r.person.household, "village", ""), bl.group.code, r.months, r.amount)
-                      for i, r in enumerate(rows, start=1)], money_columns=[6])
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="niem-yet-{bl.pk}.xlsx"'
+                      for i, r in enumerate(rows, start=1)],
+                money_columns=[6], total_label="Tổng cộng", total_label_column=1, total_columns=[6], widths={2: 10})
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="niem-yet-nhom-{bl.group.code}-{bl.commune.code}.xlsx"'
     return response
+
+
+@login_required
+def list_decision_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed decision, to those who may see the list (never a public /media/ address)."""
+    bl = selectors.list_get(user=request.user, pk=pk)
+    if not bl.decision_pdf:
+        raise Http404("Danh sách này chưa có bản quyết định đã ký.")
+    try:
+        handle = bl.decision_pdf.open("rb")
+    except FileNotFoundError as err:
+        raise Http404("Không còn tệp quyết định.") from err
+    return FileResponse(handle, content_type="application/pdf", filename=f"quyet-dinh-{bl.pk}.pdf")
 
 
 RESOLUTIONS = Resolution.choices
 
 
-# --- groups 1–4: lists uploaded from Excel -------------------------------------------------------------
-
-
-def _upload_communes(user):
-    from ansinh.geo.models import Level, Structure
-    from ansinh.geo.selectors import communes_in_area
-
-    if user.area is None:
-        return []
-    return list(communes_in_area(user.area).filter(level=Level.COMMUNE, structure=Structure.CURRENT)
-                .order_by("name")[:2000])
+# --- groups 1–4: lists uploaded from Excel (the shared import lifecycle) ---------------------------------
 
 
 @login_required
 def upload_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the group (Mẫu 01–04) and the commune, send the file."""
-    from ansinh.core.errors import PermissionDenied as Refused
-    from ansinh.programmes import uploads
-
-    _require_reader(request.user)
-    programme = get_object_or_404(selectors.programmes_for_user(user=request.user), pk=pk)
-    if not uploads.can_upload(request.user):
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    if not can_upload(request.user):
         raise HttpForbidden("Vai trò của bạn không tải lên danh sách.")
-    groups = [g for g in programme.groups.filter(source="excel").order_by("order") if g.template in uploads.TEMPLATES
-              and uploads.can_upload(request.user, g)]
-    communes = _upload_communes(request.user)
+    groups = [g for g in programme.groups.filter(source=ListSource.EXCEL).order_by("order")
+              if g.template in TEMPLATES and can_upload(request.user, g)]
+    communes = list(area_current_communes(request.user)[:2000])
     if request.method == "POST":
         group = next((g for g in groups if str(g.pk) == request.POST.get("group")), None)
         commune = next((c for c in communes if str(c.pk) == request.POST.get("commune")), None)
@@ -225,94 +254,91 @@ def upload_start(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Chọn nhóm, xã/phường và tệp danh sách (.xlsx, .xls, .csv).")
         else:
             try:
-                upload, _check = uploads.upload_receive(actor=request.user, programme=programme, group=group,
-                                                        commune=commune, file_name=upload_file.name,
-                                                        chunks=upload_file.chunks())
-                return redirect("programmes:upload_detail", pk=upload.pk)
-            except (DomainError, Refused) as err:
-                messages.error(request, err.message if hasattr(err, "message") else str(err))
+                record = imports.import_receive(kind=LIST_UPLOAD_KIND, actor=request.user, file=upload_file,
+                                                file_name=upload_file.name,
+                                                target={"programme": programme, "group": group, "commune": commune})
+            except DomainError as err:
+                messages.error(request, err.message)
+            else:
+                import_views.start_check(record)
+                return redirect("programmes:upload_detail", pk=record.pk)
     return render(request, "programmes/upload_start.html", {
         "programme": programme, "groups": groups, "communes": communes, "params": request.POST})
 
 
-def _upload_for(request, pk: int):
-    from ansinh.programmes.models import ListUpload
-
-    upload = get_object_or_404(ListUpload.objects.select_related("programme", "group", "commune", "beneficiary_list"),
-                               pk=pk)
-    from ansinh.accounts.permissions import user_covers_commune
-
-    if not (request.user.pk == upload.created_by_id or user_covers_commune(request.user, upload.commune_id)):
-        raise HttpForbidden("Tệp này thuộc địa bàn khác.")
-    return upload
+@login_required
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return import_views.import_detail(request, selectors.list_upload_get(user=request.user, pk=pk),
+                                      template="programmes/upload_detail.html")
 
 
 @login_required
-def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the check found; commit all rows, or only the valid ones when the officer chooses so."""
-    from pathlib import Path
+@require_POST
+def upload_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    def to_list(record):
+        return redirect("programmes:list_detail", pk=record.beneficiary_list_id)
 
-    from ansinh.core.errors import PermissionDenied as Refused
-    from ansinh.programmes import uploads
-    from ansinh.programmes.models import UploadStatus
-
-    _require_reader(request.user)
-    upload = _upload_for(request, pk)
-    if request.method == "POST" and upload.status != UploadStatus.COMMITTED:
-        try:
-            bl = uploads.upload_commit(actor=request.user, upload=upload, valid_only=request.POST.get("valid_only") == "1")
-            messages.success(request, f"Đã ghi {upload.__class__.objects.get(pk=upload.pk).written_rows} người vào {bl}.")
-            return redirect("programmes:list_detail", pk=bl.pk)
-        except (DomainError, Refused) as err:
-            messages.error(request, err.message if hasattr(err, "message") else str(err))
-    check, problem = None, ""
-    if upload.status != UploadStatus.COMMITTED:
-        try:
-            target = uploads.target_list(upload.programme, upload.group, upload.commune)
-            check = uploads.upload_check(programme=upload.programme, group=upload.group, commune=upload.commune,
-                                         path=Path(upload.stored_path), target=target)
-        except DomainError as err:
-            problem = err.message
-    return render(request, "programmes/upload_detail.html", {"upload": upload, "check": check, "problem": problem})
+    return import_views.import_action(request, selectors.list_upload_get(user=request.user, pk=pk),
+                                      after_commit=to_list)
 
 
 @login_required
 def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The file's rows as sent, plus the column «Lỗi» (.xlsx)."""
-    import tempfile
-    from pathlib import Path
-
-    from ansinh.programmes import uploads
-
-    _require_reader(request.user)
-    upload = _upload_for(request, pk)
-    target = uploads.target_list(upload.programme, upload.group, upload.commune)
-    check = uploads.upload_check(programme=upload.programme, group=upload.group, commune=upload.commune,
-                                 path=Path(upload.stored_path), target=target)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = uploads.error_report(check, Path(tmp) / "bao-cao-loi.xlsx").read_bytes()
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-loi-{upload.pk}.xlsx"'
-    return response
+    return import_views.import_report(request, selectors.list_upload_get(user=request.user, pk=pk))
 
 
 @login_required
 def upload_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The empty form (Mẫu 01–04) with an example row."""
-    import tempfile
-    from pathlib import Path
-
-    from ansinh.programmes import uploads
-    from ansinh.programmes.models import BeneficiaryGroup
-
-    _require_reader(request.user)
-    group = get_object_or_404(BeneficiaryGroup, pk=pk)
+    group = selectors.group_get(user=request.user, pk=pk)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            data = uploads.template_write(group, Path(tmp) / "mau.xlsx").read_bytes()
+            data = template_write(group, Path(tmp) / "mau.xlsx").read_bytes()
     except DomainError as err:
-        raise HttpForbidden(err.message) from err
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        raise Http404(err.message) from err
+    response = HttpResponse(data, content_type=XLSX)
     code = group.template.replace(" ", "-").replace("ẫ", "a")
     response["Content-Disposition"] = f'attachment; filename="{code}-nhom-{group.code}.xlsx"'
     return response
+
+
+# --- standing registers from Excel ----------------------------------------------------------------------
+
+
+@login_required
+def register_import_upload(request: HttpRequest) -> HttpResponse:
+    if not can_import_registers(request.user):
+        raise HttpForbidden("Vai trò của bạn không được nhập sổ đối tượng đang hưởng.")
+    register = request.POST.get("register", "")
+    if request.method == "POST":
+        upload_file = request.FILES.get("file")
+        if register not in Register.values or upload_file is None:
+            messages.error(request, "Chọn sổ đối tượng và tệp (.xlsx, .xls, .csv).")
+        else:
+            try:
+                record = imports.import_receive(kind=REGISTER_KIND, actor=request.user, file=upload_file,
+                                                file_name=upload_file.name, target={"register": register})
+            except DomainError as err:
+                messages.error(request, err.message)
+            else:
+                import_views.start_check(record)
+                return redirect("programmes:register_import_detail", pk=record.pk)
+    recent = selectors.register_imports_for_user(user=request.user)[:15]
+    return render(request, "programmes/register_import_upload.html", {
+        "registers": Register.choices, "recent": recent, "chosen": register})
+
+
+@login_required
+def register_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return import_views.import_detail(request, selectors.register_import_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def register_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    return import_views.import_action(request, selectors.register_import_get(user=request.user, pk=pk))
+
+
+@login_required
+def register_import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return import_views.import_report(request, selectors.register_import_get(user=request.user, pk=pk))

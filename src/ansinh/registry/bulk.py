@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ansinh.core.bulk import reserve_ids, write_frame
+from ansinh.core.sql import Sql, compose, identifier
 from ansinh.registry.models import Household, Membership, Person
 
 logger = logging.getLogger(__name__)
@@ -45,21 +46,6 @@ def _write(model, frame: pl.DataFrame, progress: Callable[[int], None] | None = 
     write_frame(_table(model), frame, progress)
 
 
-def registry_truncate() -> None:
-    """Remove every household, person and membership (demo reset). Never used on real data paths."""
-    from ansinh.registry.models import RegistryImport
-
-    tables = [_table(m) for m in (Membership, Person, Household)]
-    tables += [_table(m.history.model) for m in (Membership, Person, Household)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)}, {_table(RegistryImport)} CASCADE")
-        else:
-            cursor.execute(f"UPDATE {_table(Household)} SET head_id = NULL")
-            for table in [*tables, _table(RegistryImport)]:
-                cursor.execute(f"DELETE FROM {table}")
-
-
 @dataclass(frozen=True)
 class _Deferred:
     """Secondary indexes and foreign keys taken off the registry tables during a large load."""
@@ -78,8 +64,8 @@ def _estimated_rows(model) -> int:
 
 def _take_off_constraints(tables: list[str]) -> _Deferred:
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        for name in tables:
+            cursor.execute(*compose("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", table=identifier(name)))
         cursor.execute(
             """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
                  FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)""", [tables])
@@ -89,20 +75,25 @@ def _take_off_constraints(tables: list[str]) -> _Deferred:
                 WHERE i.tablename = ANY(%s)
                   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""", [tables])
         indexes = cursor.fetchall()
-        for table, name, _ in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
+        for name, constraint, _ in foreign_keys:
+            cursor.execute(*compose("ALTER TABLE {table} DROP CONSTRAINT {constraint}", table=identifier(name),
+                                    constraint=identifier(constraint)))
+        for index, _ in indexes:
+            cursor.execute(*compose("DROP INDEX {index}", index=identifier(index)))
     return _Deferred(indexes=[definition for _, definition in indexes], foreign_keys=foreign_keys)
 
 
 def _put_back(deferred: _Deferred) -> None:
+    # The definitions are DDL PostgreSQL itself wrote (pg_indexes.indexdef, pg_get_constraintdef) for the
+    # indexes and constraints ``_take_off_constraints`` just dropped: replayed as they are.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for definition in deferred.indexes:
             cursor.execute(definition)
-        for table, name, definition in deferred.foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for name, constraint, definition in deferred.foreign_keys:
+            cursor.execute(*compose("ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}",
+                                    table=identifier(name), constraint=identifier(constraint),
+                                    definition=Sql(definition)))
 
 
 def bulk_insert_registry(*, households: pl.DataFrame, persons: pl.DataFrame,

@@ -1,29 +1,30 @@
-"""Importing the registry from the Excel/CSV files communes already have.
+"""Importing the registry from the Excel/CSV files communes already have: the schema and checks of the
+``registry`` kind of the shared import lifecycle (``ansinh.core.imports``).
 
-validate -> (user sees summary + error report) -> commit, all rows or, when the
-user explicitly asks, only the households whose rows are all valid. The commit
-re-reads and re-checks the file (the registry may have changed meanwhile) and
-writes through the bulk path in one transaction: an interrupted import leaves
-nothing behind.
+The lifecycle stores the file, checks it once (``parse`` reads and checks each row; ``verify`` compares it
+with the units and the registry), lets the user commit all rows or only the households whose rows are all
+valid, and commits under a lock after checking the database again; the write goes through the bulk path
+in one transaction: an interrupted import leaves nothing behind.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
+from django.utils import timezone
 
-from ansinh.core.identity import IdentityError, check_pid
+from ansinh.core import sql
+from ansinh.core.errors import DomainError
+from ansinh.core.formatting import vn_number
+from ansinh.core.identity import pid_messages
+from ansinh.core.imports import CheckOutcome, CommitResult, ImportKind, register_kind
+from ansinh.core.locks import advisory_lock
 from ansinh.core.tabular import (
-    ERRORS,
+    IDENTITY_KEYWORDS,
     ROW,
     Field,
-    ImportFileError,
     RawTable,
     Schema,
     add_errors,
@@ -31,14 +32,13 @@ from ansinh.core.tabular import (
     has_errors,
     parse_columns,
     read_table,
-    write_error_report,
 )
-from ansinh.core.text import clean_name_expr, fold_expr
+from ansinh.core.text import clean_name_expr, fold_expr, name_problems
 from ansinh.geo.models import AdminUnit, Level
 from ansinh.geo.selectors import current_unit, match_commune
 from ansinh.registry.bulk import BulkResult, bulk_insert_registry
 from ansinh.registry.ethnicities import ethnicity_code_for
-from ansinh.registry.models import Household, Person, Relationship
+from ansinh.registry.models import Household, Person, RegistryImport, Relationship
 
 RELATIONSHIP_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (Relationship.HEAD, ("Chủ hộ", "Chủ hộ gia đình", "CH", "Bản thân")),
@@ -51,9 +51,13 @@ RELATIONSHIP_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (Relationship.OTHER, ("Khác", "Ông", "Bà", "Ông nội", "Bà nội", "Cô", "Dì", "Chú", "Bác", "Người ở nhờ")),
 )
 
+_HOUSEHOLD = Household._meta
+_PERSON = Person._meta
 REGISTRY_SCHEMA = Schema(fields=(
-    Field("household_code", "Mã hộ", ("Mã hộ gia đình", "Mã HGĐ", "Số hộ", "Mã số hộ"), required=True, width=16),
-    Field("full_name", "Họ và tên", ("Họ tên", "Họ và tên người", "Họ, tên", "Tên"), required=True, width=26),
+    Field("household_code", "Mã hộ", ("Mã hộ gia đình", "Mã HGĐ", "Số hộ", "Mã số hộ"), required=True, width=16,
+          max_length=_HOUSEHOLD.get_field("code").max_length),
+    Field("full_name", "Họ và tên", ("Họ tên", "Họ và tên người", "Họ, tên", "Tên"), required=True, width=26,
+          max_length=_PERSON.get_field("full_name").max_length),
     Field("sex", "Giới tính", ("Giới", "Nam/nữ", "Nam/Nữ"), required=True, kind="choice",
           choices=(("M", ("Nam", "M", "Male")), ("F", ("Nữ", "F", "Female")))),
     Field("birth", "Ngày sinh", ("Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày/tháng/năm sinh"),
@@ -62,15 +66,18 @@ REGISTRY_SCHEMA = Schema(fields=(
           kind="choice", choices=RELATIONSHIP_LABELS, width=16),
     Field("identity", "Số định danh cá nhân",
           ("Số CCCD", "CMND/CCCD", "CCCD/CMND", "Số CMND/CCCD", "Số CMND", "Số ĐDCN", "CCCD", "Số căn cước",
-           "Số định danh", "Số thẻ căn cước"), kind="identity", width=16),
-    Field("social_insurance_no", "Mã số BHXH", ("Số BHXH", "Mã BHXH", "Số sổ BHXH"), width=14),
-    Field("ethnicity", "Dân tộc", ("Dân tộc (tên hoặc mã)",), width=10),
+           "Số định danh", "Số thẻ căn cước"), kind="identity", width=16, keywords=IDENTITY_KEYWORDS),
+    Field("social_insurance_no", "Mã số BHXH", ("Số BHXH", "Mã BHXH", "Số sổ BHXH"), width=14, max_length=20),
+    Field("ethnicity", "Dân tộc", ("Dân tộc (tên hoặc mã)",), width=10, max_length=40),
     Field("phone", "Số điện thoại", ("Điện thoại", "SĐT", "Số ĐT"), kind="phone", width=13),
     Field("village", "Thôn/xóm", ("Thôn", "Xóm", "Thôn/tổ dân phố", "Tổ dân phố", "Thôn, xóm", "Thôn/xóm/tổ dân phố",
-                                  "Thôn/Tổ"), width=18),
-    Field("commune", "Xã/phường", ("Xã", "Phường", "Xã/phường/thị trấn", "Xã, phường", "Tên xã"), width=20),
-    Field("district", "Huyện", ("Huyện/thị xã", "Quận/huyện", "Huyện/TX/TP", "Huyện, thị xã"), width=16),
-    Field("address_detail", "Địa chỉ", ("Địa chỉ chi tiết", "Số nhà, đường"), width=24),
+                                  "Thôn/Tổ"), width=18, max_length=_HOUSEHOLD.get_field("village").max_length),
+    Field("commune", "Xã/phường", ("Xã", "Phường", "Xã/phường/thị trấn", "Xã, phường", "Tên xã"), width=20,
+          max_length=120),
+    Field("district", "Huyện", ("Huyện/thị xã", "Quận/huyện", "Huyện/TX/TP", "Huyện, thị xã"), width=16,
+          max_length=120),
+    Field("address_detail", "Địa chỉ", ("Địa chỉ chi tiết", "Số nhà, đường"), width=24,
+          max_length=_HOUSEHOLD.get_field("address_detail").max_length),
     Field("urban", "Khu vực", ("Thành thị/nông thôn",), kind="choice",
           choices=(("urban", ("Thành thị", "TT")), ("rural", ("Nông thôn", "NT")))),
     Field("death", "Ngày mất", ("Ngày chết", "Đã mất ngày"), kind="date", width=12),
@@ -84,63 +91,73 @@ TEMPLATE_EXAMPLES = (
 )
 
 
-@dataclass
-class ImportCheck:
-    """What the user sees after the checks."""
-
-    raw: RawTable
-    rows: pl.DataFrame  # typed rows with _errors and resolved ids
-    total_rows: int
-    error_rows: int
-    households: int
-    valid_households: int
-    valid_persons: int
-    recognised: dict[str, str]
-    ignored: list[str]
-    messages: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error_rows == 0
-
-    def summary(self) -> dict:
-        return {
-            "total_rows": self.total_rows, "error_rows": self.error_rows, "households": self.households,
-            "valid_households": self.valid_households, "valid_persons": self.valid_persons,
-            "recognised": self.recognised, "ignored": self.ignored, "messages": self.messages,
-            "header_row": self.raw.header_row, "sheet": self.raw.sheet_name,
-        }
-
-
 Progress = Callable[[int, str], None]
 
 
-def _noop(_percent: int, _label: str) -> None:
-    return None
+class RegistryImportKind(ImportKind):
+    """Households and people from a commune's Excel/CSV file (``REGISTRY_SCHEMA``)."""
+
+    code = "registry"
+    label = "cơ sở dữ liệu hộ, nhân khẩu"
+    model = RegistryImport
+    audit_prefix = "registry_import"
+    urls = {"detail": "registry:import_detail", "commit": "registry:import_commit",
+            "report": "registry:import_error_report", "again": "registry:import_upload"}
+
+    def authorize(self, actor, *, record=None, target) -> None:
+        from ansinh.registry.permissions import require_importer
+
+        require_importer(actor)
+
+    def schema(self, record) -> Schema:
+        return REGISTRY_SCHEMA
+
+    def parse(self, record, *, progress: Progress) -> tuple[RawTable, pl.DataFrame]:
+        progress(5, "Đang đọc tệp")
+        raw = read_table(record.stored_file.path, REGISTRY_SCHEMA, mapping=record.column_mapping or None,
+                         display_name=record.file_name)
+        progress(30, "Đang kiểm tra từng dòng")
+        rows = parse_columns(raw, REGISTRY_SCHEMA, today=timezone.localdate())
+        rows = add_row_errors(rows, {r: [m] for r, m in name_problems(rows, key=ROW).items()})
+        rows = _check_identity(rows)
+        return raw, _check_households(rows)
+
+    def verify(self, record, raw: RawTable, rows: pl.DataFrame, *, progress: Progress) -> CheckOutcome:
+        progress(50, "Đang đối chiếu địa bàn")
+        rows, messages = _resolve_communes(rows, area=record.area, has_column="commune" in raw.recognised)
+        rows = _check_households_communes(rows)
+        progress(70, "Đang đối chiếu với cơ sở dữ liệu")
+        rows = _block_households_with_errors(_check_against_registry(rows))
+        progress(95, "Đang tổng hợp")
+        valid = rows.filter(~has_errors())
+        figures = {"households": rows["household_code"].drop_nulls().n_unique(),
+                   "valid_households": valid["household_code"].n_unique(), "valid_persons": valid.height}
+        return CheckOutcome(raw=raw, rows=rows, figures=figures, messages=messages,
+                            blocking=unmapped_identity_columns(raw))
+
+    def lock(self, record) -> None:
+        advisory_lock("registry.import")  # two files at once would both pass the "not yet registered" check
+
+    def commit(self, record, outcome: CheckOutcome, *, actor, progress: Progress) -> CommitResult:
+        result = registry_rows_commit(valid=outcome.valid, progress=progress)
+        return CommitResult(written=result.persons,
+                            message=f"Đã ghi {vn_number(result.households)} hộ, {vn_number(result.persons)} nhân khẩu.",
+                            details={"households": result.households, "persons": result.persons})
+
+    def figures(self, record) -> list[tuple[str, object, str]]:
+        figures = (record.summary or {}).get("figures", {})
+        if not figures:
+            return []
+        return [("Số hộ trong tệp", vn_number(figures.get("households", 0)), "households"),
+                ("Có thể ghi", f"{vn_number(figures.get('valid_persons', 0))} nhân khẩu / "
+                               f"{vn_number(figures.get('valid_households', 0))} hộ", "valid-persons")]
 
 
-def registry_file_check(*, path: Path, area: AdminUnit, today: dt.date | None = None,
-                        progress: Progress = _noop) -> ImportCheck:
-    """Read and check every row. Raises ImportFileError when the file itself cannot be used."""
-    progress(5, "Đang đọc tệp")
-    raw = read_table(path, REGISTRY_SCHEMA)
-    progress(30, "Đang kiểm tra từng dòng")
-    rows = parse_columns(raw, REGISTRY_SCHEMA, today=today)
-    rows = _check_identity(rows)
-    progress(50, "Đang đối chiếu địa bàn")
-    rows, messages = _resolve_communes(rows, area=area, has_column="commune" in raw.recognised)
-    rows = _check_households(rows)
-    progress(70, "Đang đối chiếu với cơ sở dữ liệu")
-    rows = _check_against_registry(rows)
-    rows = _block_households_with_errors(rows)
-    progress(95, "Đang tổng hợp")
-    valid = rows.filter(~has_errors())
-    return ImportCheck(
-        raw=raw, rows=rows, total_rows=rows.height, error_rows=rows.filter(has_errors()).height,
-        households=rows["household_code"].drop_nulls().n_unique(),
-        valid_households=valid["household_code"].n_unique(), valid_persons=valid.height,
-        recognised=dict(raw.recognised), ignored=list(raw.ignored), messages=messages,
-    )
+def unmapped_identity_columns(raw: RawTable) -> list[str]:
+    """A column that looks like identity numbers but whose header was not understood blocks the commit."""
+    suspects = list(getattr(raw, "suspect_identity_columns", []) or [])
+    return [f"Cột «{h}» có vẻ chứa số định danh/CMND nhưng tiêu đề không được nhận ra: chọn «Số định danh cá nhân» "
+            "cho cột này ở bước ghép cột (hoặc đánh dấu bỏ qua) rồi kiểm tra lại." for h in suspects]
 
 
 def _check_identity(rows: pl.DataFrame) -> pl.DataFrame:
@@ -150,23 +167,8 @@ def _check_identity(rows: pl.DataFrame) -> pl.DataFrame:
         pl.when(ident.str.len_chars() == 9).then(ident).alias("cmnd"),
         pl.col("social_insurance_no").str.replace_all(r"\D", "").alias("social_insurance_no"),
     )
-    digit4 = pl.col("pid").str.slice(3, 1).cast(pl.Int32, strict=False)
-    pid_year = 1900 + (digit4 // 2) * 100 + pl.col("pid").str.slice(4, 2).cast(pl.Int32, strict=False)
-    pid_sex = pl.when(digit4 % 2 == 0).then(pl.lit("M")).otherwise(pl.lit("F"))
-    province = pl.col("pid").str.slice(0, 3).cast(pl.Int32, strict=False)
-    suspicious = pl.col("pid").is_not_null() & (
-        (province < 1) | (province > 96) | (digit4 > 5)
-        | (pl.col("sex").is_not_null() & (pid_sex != pl.col("sex")))
-        | (pl.col("birth").is_not_null() & (pid_year != pl.col("birth").dt.year()))
-    )
     # Only the few suspicious rows go through Python, to get the precise Vietnamese reason.
-    bad = rows.filter(suspicious).select(ROW, "pid", "sex", "birth")
-    messages: dict[int, list[str]] = {}
-    for row, pid, sex, birth in bad.iter_rows():
-        try:
-            check_pid(pid, sex=sex, birth_year=birth.year if birth else None)
-        except IdentityError as err:
-            messages[row] = [str(err)]
+    messages = {row: [text] for row, text in pid_messages(rows, key=ROW).items()}
     rows = add_row_errors(rows, messages)
     bhxh = pl.col("social_insurance_no")
     rows = add_errors(rows, bhxh.is_not_null() & (bhxh != "") & (bhxh.str.len_chars() != 10),
@@ -224,9 +226,13 @@ def _check_households(rows: pl.DataFrame) -> pl.DataFrame:
     rows = add_errors(rows, code.is_not_null() & (heads == 0), "Hộ không có dòng nào là «Chủ hộ».")
     rows = add_errors(rows, code.is_not_null() & (heads > 1) & (pl.col("relationship") == Relationship.HEAD),
                       "Hộ có nhiều hơn một chủ hộ.")
-    communes = pl.col("commune_id").n_unique().over("household_code")
-    rows = add_errors(rows, code.is_not_null() & (communes > 1), "Các thành viên cùng hộ ghi ở các xã khác nhau.")
     return rows
+
+
+def _check_households_communes(rows: pl.DataFrame) -> pl.DataFrame:
+    code = pl.col("household_code")
+    communes = pl.col("commune_id").n_unique().over("household_code")
+    return add_errors(rows, code.is_not_null() & (communes > 1), "Các thành viên cùng hộ ghi ở các xã khác nhau.")
 
 
 def _existing(column: str, values: list[str]) -> set[str]:
@@ -234,11 +240,10 @@ def _existing(column: str, values: list[str]) -> set[str]:
     model, name = (Household, "code") if column == "household_code" else (Person, column)
     if not values:
         return set()
-    if connection.vendor == "postgresql":
-        table = model._meta.db_table
+    if connection.vendor == "postgresql":  # a join with the values as one array: a hash join at 10⁶ values
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT t."{name}" FROM {table} t JOIN unnest(%s::text[]) AS u(v) ON t."{name}" = u.v',
-                           [values])
+            cursor.execute(*sql.compose("SELECT t.{c} FROM {table} t JOIN unnest(%s::text[]) AS u(v) ON t.{c} = u.v",
+                                        values, c=sql.column(model, name), table=sql.table(model)))
             return {row[0] for row in cursor.fetchall()}
     found: set[str] = set()
     for start in range(0, len(values), 900):  # SQLite's variable limit
@@ -266,27 +271,18 @@ def _block_households_with_errors(rows: pl.DataFrame) -> pl.DataFrame:
         pl.concat_str(pl.lit("Cả hộ chưa được ghi vì dòng "), first_bad.cast(pl.Utf8), pl.lit(" của hộ có lỗi.")))
 
 
-def registry_error_report(*, check: ImportCheck, out_path: Path) -> Path:
-    return write_error_report(check.raw, check.rows.select(ROW, ERRORS), out_path)
-
-
-def registry_rows_commit(*, check: ImportCheck, valid_only: bool, progress: Progress = _noop) -> BulkResult:
-    """Write the checked rows. Refuses while errors remain unless ``valid_only``."""
-    from ansinh.core.errors import DomainError
-
-    if check.error_rows and not valid_only:
-        raise DomainError(f"Tệp còn {check.error_rows} dòng lỗi: sửa tệp, hoặc chọn «chỉ ghi các dòng hợp lệ».")
-    valid = check.rows.filter(~has_errors())
+def registry_rows_commit(*, valid: pl.DataFrame, progress: Progress | None = None) -> BulkResult:
+    """Write checked, valid rows through the bulk path (in the caller's transaction)."""
     if valid.is_empty():
         raise DomainError("Không có dòng hợp lệ nào để ghi.")
     households, persons = _frames(valid)
     total = households.height + 2 * persons.height
 
     def report(_label: str, done: int, _total: int) -> None:
-        progress(int(done * 100 / max(total, 1)), "Đang ghi vào cơ sở dữ liệu")
+        if progress:
+            progress(int(done * 100 / max(total, 1)), "Đang ghi vào cơ sở dữ liệu")
 
-    with transaction.atomic():
-        return bulk_insert_registry(households=households, persons=persons, progress=report)
+    return bulk_insert_registry(households=households, persons=persons, progress=report)
 
 
 def _frames(valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -325,11 +321,6 @@ def _frames(valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         "commune_id", "joined_date")
 
 
-def import_storage_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+__all__ = ["REGISTRY_SCHEMA", "RegistryImportKind", "registry_rows_commit", "TEMPLATE_TITLE", "TEMPLATE_EXAMPLES"]
 
-
-__all__ = ["REGISTRY_SCHEMA", "ImportCheck", "ImportFileError", "registry_file_check", "registry_rows_commit",
-           "registry_error_report", "TEMPLATE_TITLE", "TEMPLATE_EXAMPLES"]
+REGISTRY_KIND = register_kind(RegistryImportKind())

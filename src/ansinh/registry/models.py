@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ansinh.core.models import TimeStampedModel
+from ansinh.core.models import ImportRecord, TimeStampedModel
 from ansinh.registry.ethnicities import ETHNICITY_CHOICES
 
 
@@ -85,6 +84,10 @@ class Person(TimeStampedModel):
         Household, verbose_name=_("hộ hiện tại"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="current_persons",
     )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("đã gộp vào"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Bản ghi trùng đã được gộp vào người này (ghép trùng); bản ghi này không còn hiện khi tìm kiếm."),
+    )
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "search_key"])
 
     class Meta:
@@ -103,6 +106,8 @@ class Person(TimeStampedModel):
                 condition=Q(death_date__isnull=True) | Q(death_date__gte=models.F("birth_date")),
                 name="person_death_after_birth",
             ),
+            models.CheckConstraint(condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("id")),
+                                   name="person_not_merged_into_itself"),
         ]
         indexes = [
             # (search_key, id): name order with a stable tie-break straight from the index.
@@ -160,43 +165,13 @@ class Membership(models.Model):
         return f"{self.person} – {self.household}"
 
 
-class ImportStatus(models.TextChoices):
-    VALIDATING = "validating", _("Đang kiểm tra")
-    VALIDATED = "validated", _("Đã kiểm tra")
-    QUEUED = "queued", _("Chờ ghi")
-    COMMITTING = "committing", _("Đang ghi")
-    COMMITTED = "committed", _("Đã ghi vào CSDL")
-    FAILED = "failed", _("Không đọc được tệp")
-    CANCELLED = "cancelled", _("Đã huỷ")
+class RegistryImport(ImportRecord):
+    """One uploaded registry file (households and people) through the shared import lifecycle."""
 
-
-class RegistryImport(TimeStampedModel):
-    """One uploaded file: its checks, its summary, and (once committed) what it wrote."""
-
-    file_name = models.CharField(_("tên tệp"), max_length=255)
-    file_sha256 = models.CharField(max_length=64, db_index=True)
-    stored_path = models.CharField(max_length=500)
-    error_report_path = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    area = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("trạng thái"), max_length=12, choices=ImportStatus.choices,
-                              default=ImportStatus.VALIDATING)
-    valid_only = models.BooleanField(_("chỉ ghi các dòng hợp lệ"), default=False)
-    total_rows = models.PositiveIntegerField(default=0)
-    error_rows = models.PositiveIntegerField(default=0)
-    households_created = models.PositiveIntegerField(default=0)
-    persons_created = models.PositiveIntegerField(default=0)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
-    message = models.TextField(blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("lần nhập dữ liệu")
-        verbose_name_plural = _("các lần nhập dữ liệu")
-        ordering = ["-created_at"]
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("lần nhập hộ, nhân khẩu")
+        verbose_name_plural = _("các lần nhập hộ, nhân khẩu")
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="registryimport_progress_percent"),
+            models.UniqueConstraint(fields=["file_sha256"], condition=Q(status="committed"),
+                                    name="registryimport_committed_once"),
         ]
-
-    def __str__(self) -> str:
-        return self.file_name

@@ -8,16 +8,20 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
 from ansinh.accounts.models import User
-from ansinh.accounts.permissions import can_read_registry, scope_to_area
+from ansinh.accounts.permissions import scope_to_area
 from ansinh.core.identity import digits_only
 from ansinh.core.text import fold
-from ansinh.registry.models import DatePrecision, Household, Membership, Person
+from ansinh.registry.models import DatePrecision, Household, Membership, Person, RegistryImport
+from ansinh.registry.permissions import can_import, can_read_registry
 
 AGE_BANDS = {
     "0-5": (0, 5), "6-15": (6, 15), "16-59": (16, 59), "60-79": (60, 79), "80+": (80, 200),
 }
+# The home page's age pyramid: ten-year bands (the last open), youngest first.
+PYRAMID_BANDS = {f"{low}–{low + 9}": (low, low + 9) for low in range(0, 80, 10)} | {"80+": (80, 200)}
 STATUSES = {
     "alive": Q(death_date__isnull=True),
     "dead": Q(death_date__isnull=False),
@@ -35,9 +39,7 @@ def _readable(qs: QuerySet, user: User) -> QuerySet:
 
 def persons_for_user(*, user: User, query: str = "", commune_id: int | None = None, sex: str = "",
                      age_band: str = "", status: str = "", today: dt.date | None = None) -> QuerySet[Person]:
-    from ansinh.matching.selectors import exclude_merged  # a merged person is found as the kept one
-
-    qs = exclude_merged(_readable(Person.objects.all(), user))
+    qs = _readable(Person.objects.filter(merged_into__isnull=True), user)  # a merged person is found as the kept one
     query = (query or "").strip()
     if query:
         digits = digits_only(query)
@@ -53,7 +55,7 @@ def persons_for_user(*, user: User, query: str = "", commune_id: int | None = No
         qs = qs.filter(sex=sex)
     if age_band in AGE_BANDS:
         low, high = AGE_BANDS[age_band]
-        today = today or dt.date.today()
+        today = today or timezone.localdate()
         qs = qs.filter(birth_date__lte=_years_before(today, low),
                        birth_date__gt=_years_before(today, high + 1))
     if status in STATUSES:
@@ -251,11 +253,10 @@ def registry_overview(*, user: User, today: dt.date | None = None) -> dict:
     five minutes per area; the page shows when they were counted.
     """
     from django.core.cache import cache
-    from django.utils import timezone
 
     if user.area_id is None or user.area.level == "commune" or not can_read_registry(user):
         return {**_overview(user=user, today=today), "counted_at": timezone.now()}
-    key = f"registry-overview-{user.area_id}-{(today or dt.date.today()).isoformat()}"
+    key = f"registry-overview-{user.area_id}-{(today or timezone.localdate()).isoformat()}"
     overview = cache.get(key)
     if overview is None:
         overview = {**_overview(user=user, today=today), "counted_at": timezone.now()}
@@ -264,7 +265,7 @@ def registry_overview(*, user: User, today: dt.date | None = None) -> dict:
 
 
 def _overview(*, user: User, today: dt.date | None = None) -> dict:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     persons = _readable(Person.objects.all(), user).filter(death_date__isnull=True)
     households = _readable(Household.objects.all(), user)
     bands = {
@@ -272,7 +273,13 @@ def _overview(*, user: User, today: dt.date | None = None) -> dict:
                                    birth_date__gt=_years_before(today, high + 1)))
         for name, (low, high) in AGE_BANDS.items()
     }
+    pyramid = {
+        f"pyr_{i}_{sex}": Count("id", filter=Q(sex=sex, birth_date__lte=_years_before(today, low),
+                                               birth_date__gt=_years_before(today, high + 1)))
+        for i, (low, high) in enumerate(PYRAMID_BANDS.values()) for sex in ("M", "F")
+    }
     totals = persons.aggregate(
+        **pyramid,
         total=Count("id"),
         male=Count("id", filter=Q(sex="M")),
         female=Count("id", filter=Q(sex="F")),
@@ -293,6 +300,23 @@ def _overview(*, user: User, today: dt.date | None = None) -> dict:
         "households": sum(c["households"] for c in communes),
         "totals": totals,
         "age_bands": [(name, totals[f"band_{name.replace('-', '_').replace('+', 'plus')}"]) for name in AGE_BANDS],
+        "pyramid": [(name, totals[f"pyr_{i}_M"], totals[f"pyr_{i}_F"]) for i, name in enumerate(PYRAMID_BANDS)],
         "communes": communes,
         "deaths": _readable(Person.objects.all(), user).filter(death_date__isnull=False).count(),
     }
+
+
+# -- imports -----------------------------------------------------------------------------------
+
+def registry_imports_for_user(*, user: User) -> QuerySet[RegistryImport]:
+    """The files a user uploaded (another user's file, its rows and its error report are a 404)."""
+    if not can_import(user):
+        return RegistryImport.objects.none()
+    return RegistryImport.objects.select_related("created_by", "area").filter(created_by=user)
+
+
+def registry_import_get(*, user: User, pk: int) -> RegistryImport:
+    record = registry_imports_for_user(user=user).filter(pk=pk).first()
+    if record is None:
+        raise Http404("Không tìm thấy lần nhập này.")
+    return record

@@ -8,25 +8,39 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ansinh.accounts.models import User
-from ansinh.accounts.permissions import (
-    can_see_identity,
-    require_commune_in_area,
-    require_registry_editor,
-    user_covers_commune,
-)
+from ansinh.accounts.permissions import can_see_identity, require_commune_in_area, user_covers_commune
 from ansinh.core.audit import audit_record
 from ansinh.core.errors import DomainError
-from ansinh.core.text import clean_name, fold
+from ansinh.core.text import clean_name, fold, name_problem
 from ansinh.geo.models import AdminUnit, Structure
 from ansinh.registry.models import DatePrecision, Household, Membership, Person, Relationship
+from ansinh.registry.permissions import require_registry_editor
 from ansinh.registry.selectors import person_identity_holder
 from ansinh.registry.validation import check_dates, normalise_identity
 
 IDENTITY_LABELS = {"pid": "Số định danh cá nhân", "cmnd": "Số CMND", "social_insurance_no": "Mã số BHXH"}
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What a form says about a person (the keywords of ``household_add_member``, ``person_update`` and the
+    ``head`` of ``household_create``)."""
+
+    full_name: str
+    sex: str
+    birth_date: dt.date
+    birth_precision: str = DatePrecision.DAY
+    ethnicity_code: str = "01"
+    pid: str | None = None
+    cmnd: str | None = None
+    social_insurance_no: str | None = None
+    phone: str = ""
 
 
 def _save(obj, *, actor: User, reason: str, update_fields: list[str] | None = None) -> None:
@@ -54,6 +68,8 @@ def _person_fields(*, full_name: str, sex: str, birth_date: dt.date, birth_preci
     name = clean_name(full_name)
     if len(fold(name)) < 2:
         raise DomainError("Họ và tên không được để trống.", field="full_name")
+    if problem := name_problem(name):
+        raise DomainError(problem, field="full_name")
     if sex not in ("M", "F"):
         raise DomainError("Giới tính phải là Nam hoặc Nữ.", field="sex")
     check_dates(birth_date=birth_date, death_date=death_date)
@@ -66,7 +82,24 @@ def _person_fields(*, full_name: str, sex: str, birth_date: dt.date, birth_preci
 
 
 def household_code_new(commune: AdminUnit) -> str:
-    return f"HT{commune.code}{secrets.randbelow(10**7):07d}"
+    return household_codes_new(commune, 1)[0]
+
+
+def household_codes_new(commune: AdminUnit, count: int) -> list[str]:
+    """``count`` new household codes «HT<commune code><7 random digits>», distinct from each other and from
+    every code in the registry (drawn without repetition; the few already taken are drawn again).
+    Callers writing many households hold ``advisory_lock("registry.household_codes")``; the unique
+    constraint on ``Household.code`` is the last guard."""
+    prefix = f"HT{commune.code}"
+    codes: set[str] = set()
+    while len(codes) < count:
+        drawn = {f"{prefix}{secrets.randbelow(10**7):07d}" for _ in range(2 * (count - len(codes)) + 4)} - codes
+        candidates = sorted(drawn)
+        taken: set[str] = set()
+        for start in range(0, len(candidates), 900):  # SQLite's variable limit
+            taken |= set(Household.objects.filter(code__in=candidates[start:start + 900]).values_list("code", flat=True))
+        codes |= drawn - taken
+    return sorted(codes)[:count]
 
 
 @transaction.atomic(durable=True)
@@ -84,8 +117,10 @@ def household_create(*, actor: User, commune: AdminUnit, village: str, address_d
                           address_detail=clean_name(address_detail),
                           is_urban=commune.is_urban if is_urban is None else is_urban)
     _save(household, actor=actor, reason="Đăng ký hộ mới")
+    head = dict(head)
+    joined_date = head.pop("joined_date", None)
     person = _person_create(actor=actor, household=household, relationship=Relationship.HEAD,
-                            joined_date=head.pop("joined_date", None), **head)
+                            details=PersonDetails(**head), joined_date=joined_date)
     household.head = person
     _save(household, actor=actor, reason="Xác định chủ hộ", update_fields=["head", "updated_at"])
     audit_record(actor=actor, action="household_create", obj=household,
@@ -93,19 +128,25 @@ def household_create(*, actor: User, commune: AdminUnit, village: str, address_d
     return household
 
 
-def _person_create(*, actor: User, household: Household, relationship: str, full_name: str, sex: str,
-                   birth_date: dt.date, birth_precision: str = DatePrecision.DAY, ethnicity_code: str = "01",
-                   pid: str | None = None, cmnd: str | None = None, social_insurance_no: str | None = None,
-                   phone: str = "", joined_date: dt.date | None = None) -> Person:
-    fields = _person_fields(full_name=full_name, sex=sex, birth_date=birth_date, birth_precision=birth_precision)
-    identity = normalise_identity(pid=pid, cmnd=cmnd, social_insurance_no=social_insurance_no, sex=sex,
-                                  birth_date=fields["birth_date"])
-    _check_identity_free(user=actor, identity=identity)
+def _checked_details(details: PersonDetails, *, actor: User, death_date: dt.date | None = None,
+                     exclude_pk: int | None = None) -> tuple[dict, dict]:
+    """The person's checked fields and identity numbers (numbers free, or held by ``exclude_pk``)."""
+    fields = _person_fields(full_name=details.full_name, sex=details.sex, birth_date=details.birth_date,
+                            birth_precision=details.birth_precision, death_date=death_date)
+    identity = normalise_identity(pid=details.pid, cmnd=details.cmnd, social_insurance_no=details.social_insurance_no,
+                                  sex=details.sex, birth_date=fields["birth_date"])
+    _check_identity_free(user=actor, identity=identity, exclude_pk=exclude_pk)
+    return fields, identity
+
+
+def _person_create(*, actor: User, household: Household, relationship: str, details: PersonDetails,
+                   joined_date: dt.date | None = None) -> Person:
+    fields, identity = _checked_details(details, actor=actor)
     twin = Person.objects.filter(household=household, search_key=fields["search_key"],
-                                 birth_date=fields["birth_date"], sex=sex).first()
+                                 birth_date=fields["birth_date"], sex=details.sex).first()
     if twin is not None:
         raise DomainError(f"Hộ đã có {twin.full_name} sinh {twin.birth_display}: có thể bạn vừa gửi biểu mẫu hai lần.")
-    person = Person(**fields, **identity, ethnicity_code=ethnicity_code, phone=(phone or "").strip(),
+    person = Person(**fields, **identity, ethnicity_code=details.ethnicity_code, phone=(details.phone or "").strip(),
                     commune=household.commune, household=household)
     try:
         with transaction.atomic():
@@ -113,36 +154,40 @@ def _person_create(*, actor: User, household: Household, relationship: str, full
     except IntegrityError as err:  # a concurrent registration took the number first
         raise DomainError("Số giấy tờ vừa được người khác đăng ký; hãy tải lại trang và kiểm tra.") from err
     membership = Membership(household=household, person=person, relationship=relationship,
-                            joined_date=joined_date or dt.date.today())
+                            joined_date=joined_date or timezone.localdate())
     _save(membership, actor=actor, reason="Vào hộ")
     return person
 
 
 @transaction.atomic(durable=True)
-def household_add_member(*, actor: User, household: Household, relationship: str, **person) -> Person:
+def household_add_member(*, actor: User, household: Household, relationship: str, joined_date: dt.date | None = None,
+                         **details) -> Person:
+    """A new member of ``household``; ``details``: the fields of ``PersonDetails``."""
+    person = PersonDetails(**details)
     require_registry_editor(actor)
     require_commune_in_area(actor, household.commune_id)
     if relationship == Relationship.HEAD:
         raise DomainError("Hộ đã có chủ hộ; dùng chức năng «Đổi chủ hộ».", field="relationship")
-    created = _person_create(actor=actor, household=household, relationship=relationship, **person)
+    created = _person_create(actor=actor, household=household, relationship=relationship, details=person,
+                             joined_date=joined_date)
     audit_record(actor=actor, action="household_add_member", obj=household,
                  summary=f"Thêm {created.full_name} vào hộ {household.code}", details={"person_id": created.pk})
     return created
 
 
 @transaction.atomic(durable=True)
-def person_update(*, actor: User, person: Person, full_name: str, sex: str, birth_date: dt.date,
-                  birth_precision: str, ethnicity_code: str, pid: str | None, cmnd: str | None,
-                  social_insurance_no: str | None, phone: str) -> Person:
+def person_update(*, actor: User, person: Person, **details) -> Person:
+    """Correct a person's details; ``details``: every field of ``PersonDetails``."""
+    missing = [name for name in PersonDetails.__dataclass_fields__ if name not in details]
+    if missing:
+        raise TypeError(f"person_update() missing keyword arguments: {', '.join(missing)}")
+    changed = PersonDetails(**details)
     require_registry_editor(actor)
     person = Person.objects.select_for_update().get(pk=person.pk)
     require_commune_in_area(actor, person.commune_id)
-    fields = _person_fields(full_name=full_name, sex=sex, birth_date=birth_date, birth_precision=birth_precision,
-                            death_date=person.death_date)
-    identity = normalise_identity(pid=pid, cmnd=cmnd, social_insurance_no=social_insurance_no, sex=sex,
-                                  birth_date=fields["birth_date"])
-    _check_identity_free(user=actor, identity=identity, exclude_pk=person.pk)
-    for name, value in {**fields, **identity, "ethnicity_code": ethnicity_code, "phone": phone or ""}.items():
+    fields, identity = _checked_details(changed, actor=actor, death_date=person.death_date, exclude_pk=person.pk)
+    for name, value in {**fields, **identity, "ethnicity_code": changed.ethnicity_code,
+                        "phone": changed.phone or ""}.items():
         setattr(person, name, value)
     _save(person, actor=actor, reason="Sửa thông tin nhân khẩu")
     audit_record(actor=actor, action="person_update", obj=person, summary=f"Sửa thông tin {person.full_name}")

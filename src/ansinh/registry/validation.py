@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from ansinh.core.errors import DomainError
 from ansinh.core.identity import IdentityError, check_cmnd, check_pid, check_social_insurance, digits_only
 
@@ -28,7 +30,7 @@ def normalise_identity(*, pid: str | None, cmnd: str | None, social_insurance_no
 
 
 def check_dates(*, birth_date: dt.date, death_date: dt.date | None = None, today: dt.date | None = None) -> None:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if birth_date > today:
         raise DomainError("Ngày sinh không được sau ngày hôm nay.", field="birth_date")
     if birth_date.year < 1900:

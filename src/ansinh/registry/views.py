@@ -9,14 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import (
-    area_current_communes,
-    can_edit_registry,
-    can_read_registry,
-    can_see_identity,
-    mask_identity,
-)
+from ansinh.accounts.permissions import area_current_communes, identity_for
 from ansinh.core.errors import DomainError
+from ansinh.core.params import choice_param, int_param, page_param, text_param
 from ansinh.registry import selectors, services
 from ansinh.registry.forms import (
     ChangeHeadForm,
@@ -28,6 +23,7 @@ from ansinh.registry.forms import (
     RemoveMemberForm,
 )
 from ansinh.registry.models import Membership, Person, Sex
+from ansinh.registry.permissions import can_edit_registry, can_read_registry
 
 PAGE_SIZE = 50
 
@@ -46,26 +42,33 @@ def _require_reader(user) -> None:
         raise HttpForbidden("Vai trò của bạn không xem được cơ sở dữ liệu hộ, nhân khẩu.")
 
 
+def _looks_like_identity(query: str) -> bool:
+    digits = "".join(ch for ch in query if ch.isdigit())
+    return len(digits) >= 6 and len(digits) == len(query.replace(" ", ""))
+
+
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
+    """The search. The form is sent by POST, so that an identity number typed in the box never lands in a URL
+    (server logs, browser history, referrers); a GET with a number in ``q`` is not searched."""
     _require_reader(request.user)
-    params = request.GET
-    commune_id = params.get("commune") or None
+    params = request.POST if request.method == "POST" else request.GET
+    query = text_param(params, "q", max_length=120)
+    refused = request.method != "POST" and _looks_like_identity(query)
     persons = selectors.persons_for_user(
-        user=request.user, query=params.get("q", ""), commune_id=int(commune_id) if (commune_id or "").isdigit() else None,
-        sex=params.get("sex", ""), age_band=params.get("age", ""), status=params.get("status", ""),
+        user=request.user, query="" if refused else query, commune_id=int_param(params, "commune"),
+        sex=choice_param(params, "sex", Sex.values), age_band=choice_param(params, "age", selectors.AGE_BANDS),
+        status=choice_param(params, "status", selectors.STATUSES),
     )
-    page = max(int(params.get("page", "1")) if params.get("page", "1").isdigit() else 1, 1)
-    rows = list(persons[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
-    show_id = can_see_identity(request.user)
+    page = page_param(params)
+    rows = [] if refused else list(persons[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     context = {
-        "rows": [(p, p.pid if show_id else mask_identity(p.pid), p.cmnd if show_id else mask_identity(p.cmnd))
-                 for p in rows[:PAGE_SIZE]],
-        "has_next": len(rows) > PAGE_SIZE, "page": page, "params": params,
+        "rows": [(p, identity_for(request.user, p.pid), identity_for(request.user, p.cmnd)) for p in rows[:PAGE_SIZE]],
+        "has_next": len(rows) > PAGE_SIZE, "page": page, "params": {**params.dict(), "q": "" if refused else query},
+        "refused_identity_in_url": refused,
         "communes": area_current_communes(request.user), "sexes": Sex.choices, "age_bands": selectors.AGE_BANDS,
         "statuses": [("alive", "Còn sống"), ("dead", "Đã mất"), ("no_id", "Chưa có giấy tờ"),
                      ("cmnd_only", "Chỉ có CMND"), ("year_only", "Chỉ có năm sinh")],
-        "query_string": params.urlencode().replace(f"page={page}", "").strip("&"),
     }
     template = "registry/_person_rows.html" if request.htmx else "registry/person_list.html"
     return render(request, template, context)
@@ -73,14 +76,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request.user)
+    # No page-level role check before the selector: a role that never reads the registry gets the selector's
+    # 404, the same answer as for a person who does not exist (a 403 would confirm that the person exists).
     person = selectors.person_get_for_user(user=request.user, pk=pk)
-    show_id = can_see_identity(request.user)
+    user = request.user
     return render(request, "registry/person_detail.html", {
         "person": person,
-        "pid": person.pid if show_id else mask_identity(person.pid),
-        "cmnd": person.cmnd if show_id else mask_identity(person.cmnd),
-        "bhxh": person.social_insurance_no if show_id else mask_identity(person.social_insurance_no),
+        "pid": identity_for(user, person.pid), "cmnd": identity_for(user, person.cmnd),
+        "bhxh": identity_for(user, person.social_insurance_no),
         "memberships": person.memberships.select_related("household").order_by("-joined_date"),
         "history": selectors.record_history(obj=person),
         "can_edit": can_edit_registry(request.user),
@@ -99,11 +102,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(actor=request.user, person=person, **form.person_data())
+            saved = services.person_update(actor=request.user, person=person, **form.person_data())
         except DomainError as err:
             _bind_error(form, err)
         else:
-            messages.success(request, f"Đã lưu thông tin {person.full_name}.")
+            messages.success(request, f"Đã lưu thông tin {saved.full_name}.")  # the new name, not the one before
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
@@ -127,9 +130,9 @@ def person_death(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request.user)
-    page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
-    households = selectors.households_for_user(user=request.user, query=request.GET.get("q", ""),
-                                               commune_id=request.GET.get("commune") or None)
+    page = page_param(request.GET)
+    households = selectors.households_for_user(user=request.user, query=text_param(request.GET, "q", max_length=120),
+                                               commune_id=int_param(request.GET, "commune"))
     rows = list(households[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     return render(request, "registry/household_list.html", {
         "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page, "params": request.GET,
@@ -139,15 +142,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request.user)
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    household = selectors.household_get_for_user(user=request.user, pk=pk)  # a refused household is a 404
     return _household_page(request, household)
 
 
 def _household_page(request, household, *, member_form=None, move_form=None, status=200):
-    show_id = can_see_identity(request.user)
-    members = [(m, m.person.pid if show_id else mask_identity(m.person.pid))
-               for m in selectors.household_members(household=household)]
+    members = [(m, identity_for(request.user, m.person.pid)) for m in selectors.household_members(household=household)]
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members,
         "current_members": [m for m, _ in members if m.left_date is None],

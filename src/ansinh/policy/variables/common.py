@@ -8,8 +8,11 @@ from __future__ import annotations
 import numpy as np
 from openfisca_core.errors import ParameterNotFoundError
 
+from ansinh.core.errors import UserError
+from ansinh.core.formatting import vn_number
 
-class UnsetParameterError(ValueError):
+
+class UnsetParameterError(UserError, ValueError):
     """A formula needs a parameter that has no value at that date.
 
     Raised for values marked UNCONFIRMED in POLICY.md (the YAML declares them with ``value: null``
@@ -45,6 +48,50 @@ def parameter_value(parameters, period, path: str, *, reason: str = ""):
     if node is None:
         raise UnsetParameterError(path, str(instant), reason)
     return node
+
+
+class InvalidInputError(UserError, ValueError):
+    """An input value the rules cannot use (an injury rate outside the annex, a martyr count of 0, ...).
+
+    Raised — never replaced by a number — when at least one person of the population has such a value;
+    the message (Vietnamese) names the variable, the accepted values and up to five person ids.
+    """
+
+    def __init__(self, variable: str, reason: str, ids, count: int | None = None) -> None:
+        self.variable = variable
+        self.ids = [str(i) for i in ids]
+        self.count = len(self.ids) if count is None else int(count)
+        shown = ", ".join(self.ids[:5]) + ("…" if self.count > 5 else "")
+        message = (
+            f"Giá trị của biến «{variable}» không hợp lệ: {reason} — {vn_number(self.count)} người (mã: {shown})."
+            " Sửa dữ liệu đầu vào trước khi tính; hệ thống không tự thay bằng 0."
+        )
+        super().__init__(message)
+
+
+def refuse_where(mask, population, variable: str, reason: str) -> None:
+    """Raise :class:`InvalidInputError` if any element of ``mask`` is true (vectorised check, no loop)."""
+    if not np.any(mask):
+        return
+    ids = getattr(population, "ids", None)
+    if ids is not None and len(ids) == len(mask):
+        chosen = np.asarray(ids)[np.asarray(mask)]
+    else:
+        chosen = np.flatnonzero(mask)
+    raise InvalidInputError(variable, reason, chosen[:5], count=int(np.count_nonzero(mask)))
+
+
+def died_in(death_dates: np.ndarray, period) -> np.ndarray:
+    """Whether each death date falls inside ``period`` (first to last day, inclusive)."""
+    first = np.datetime64(period.start.date, "D")
+    last = np.datetime64(period.stop.date, "D")
+    dates = death_dates.astype("datetime64[D]")
+    return (dates >= first) & (dates <= last)
+
+
+def died_before(death_dates: np.ndarray, period) -> np.ndarray:
+    """Whether each death date is before the first day of ``period``."""
+    return death_dates.astype("datetime64[D]") < np.datetime64(period.start.date, "D")
 
 
 def required_where(mask, parameters, period, path: str):

@@ -36,3 +36,32 @@ class PovertyStatus(Enum):
     poor = "Hộ nghèo"
     near_poor = "Hộ cận nghèo"
     not_poor = "Không thuộc hộ nghèo, hộ cận nghèo"
+
+
+class NccCategory(Enum):
+    """Diện người có công (và người phục vụ) hưởng trợ cấp, phụ cấp ưu đãi hằng tháng.
+
+    Mỗi người một diện trong một tháng (Pháp lệnh 02/2020/UBTVQH14; mức hưởng theo Phụ lục I, II, III của
+    NĐ 75/2021/NĐ-CP, sửa đổi bởi NĐ 55/2023/NĐ-CP và NĐ 77/2024/NĐ-CP).
+    """
+
+    none = "Không hưởng trợ cấp ưu đãi người có công hằng tháng"
+    martyr_relative = "Thân nhân liệt sĩ hưởng trợ cấp tuất hằng tháng (theo số liệt sĩ)"
+    heroic_mother = "Bà mẹ Việt Nam anh hùng"
+    war_invalid = "Thương binh, người hưởng chính sách như thương binh (Phụ lục II, theo tỷ lệ tổn thương)"
+    war_invalid_b = "Thương binh loại B (Phụ lục III, theo tỷ lệ tổn thương)"
+    sick_soldier = "Bệnh binh (theo khoảng tỷ lệ tổn thương từ 41%)"
+    agent_orange = "Người hoạt động kháng chiến bị nhiễm chất độc hóa học (theo khoảng tỷ lệ tổn thương)"
+    imprisoned = (
+        "Người hoạt động cách mạng, kháng chiến, bảo vệ Tổ quốc, làm nghĩa vụ quốc tế bị địch bắt tù, đày"
+    )
+    pre_1945_cadre = (
+        "Người hoạt động cách mạng trước ngày 01/01/1945 — diện thoát ly (trợ cấp + phụ cấp theo thâm niên)"
+    )
+    pre_1945_cadre_non_detached = "Người hoạt động cách mạng trước ngày 01/01/1945 — diện không thoát ly"
+    uprising_cadre = "Người hoạt động cách mạng từ ngày 01/01/1945 đến ngày khởi nghĩa tháng Tám năm 1945"
+    resistance_medal = (
+        "Người có công giúp đỡ cách mạng được tặng (hoặc gia đình được tặng) Huân chương Kháng chiến"
+    )
+    armed_forces_hero = "Anh hùng Lực lượng vũ trang nhân dân, Anh hùng Lao động trong thời kỳ kháng chiến"
+    caregiver = "Người phục vụ người có công sống ở gia đình (Bà mẹ VNAH; thương binh, bệnh binh, nhiễm chất độc hóa học từ 81%)"

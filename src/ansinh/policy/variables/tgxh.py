@@ -1,4 +1,11 @@
-"""Trợ giúp xã hội (TGXH): monthly social-assistance allowance = mức chuẩn × hệ số (NĐ 20/2021/NĐ-CP)."""
+"""Trợ giúp xã hội (TGXH): monthly social-assistance allowance = mức chuẩn × hệ số.
+
+NĐ 136/2013/NĐ-CP from 2014-01-01 (mức chuẩn 270.000, coefficients of its Art. 6 as confirmed in POLICY.md
+§2), NĐ 20/2021/NĐ-CP from 2021-07-01, NĐ 76/2024/NĐ-CP (mức chuẩn 500.000) from 2024-07-01. The same
+coefficient rules apply to both decrees: the dates live in the parameters (``tgxh.coefficients.*`` have a
+2014-01-01 and a 2021-07-01 value). A category without a coefficient before 7/2021 (new in NĐ 20/2021, or
+not confirmed) has an empty 2014 value and refuses to compute for those months.
+"""
 
 import numpy as np
 from openfisca_core.holders import set_input_dispatch_by_period
@@ -35,7 +42,7 @@ class tgxh_standard_level(Variable):
 
 
 def _coefficient_rules(category, age, limits):
-    """(mask, parameter path) pairs of NĐ 20/2021 Art. 6, in the order of the table."""
+    """(mask, parameter path) pairs of NĐ 20/2021 Art. 6 (same rules for NĐ 136/2013), in table order."""
     c = TgxhCategory
     child = age < limits.child
     young = age < limits.young_child
@@ -83,7 +90,7 @@ class tgxh_coefficient(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "Hệ số trợ cấp xã hội hằng tháng"
-    reference = "NĐ 20/2021/NĐ-CP, Điều 6"
+    reference = "NĐ 136/2013/NĐ-CP, Điều 6 (01/01/2014–30/6/2021); NĐ 20/2021/NĐ-CP, Điều 6 (từ 01/7/2021)"
     documentation = (
         "Hệ số theo diện đối tượng và tuổi trong tháng (tuổi tính vào ngày cuối cùng của tháng, xem biến"
         " age): người đủ 4, 16, 60, 75 hay 80 tuổi trong tháng được áp dụng mốc tuổi mới từ chính tháng đó,"
@@ -110,7 +117,7 @@ class tgxh_monthly_allowance(Variable):
     entity = Person
     definition_period = DateUnit.MONTH
     label = "Trợ cấp xã hội hằng tháng (đồng)"
-    reference = "NĐ 20/2021/NĐ-CP, Điều 6; NĐ 76/2024/NĐ-CP"
+    reference = "NĐ 136/2013/NĐ-CP, Điều 6 (đến 30/6/2021); NĐ 20/2021/NĐ-CP, Điều 6; NĐ 76/2024/NĐ-CP"
     documentation = "Mức chuẩn trợ giúp xã hội × hệ số, làm tròn đến đồng; 0 với người không thuộc diện."
 
     def formula(person, period, parameters):

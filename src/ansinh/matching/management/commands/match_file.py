@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from ansinh.core.errors import DomainError
+from ansinh.core.formatting import vn_number
 from ansinh.core.tabular import ImportFileError
 
 
@@ -28,8 +29,9 @@ class Command(BaseCommand):
                                     against_registry=options["against_registry"], model=model)
         except (MatchingError, DomainError, ImportFileError, FileNotFoundError) as err:
             raise CommandError(str(err)) from err
-        line = (f"{summary.rows:,} dòng; {summary.clusters_with_duplicates:,} cụm trùng "
-                f"({summary.rows_in_duplicate_clusters:,} dòng)")
+        line = (f"{vn_number(summary.rows)} dòng; {vn_number(summary.clusters_with_duplicates)} cụm trùng "
+                f"({vn_number(summary.rows_in_duplicate_clusters)} dòng)")
         if options["against_registry"]:
-            line += f"; {summary.rows_linked_to_registry:,} dòng khớp với CSDL"
+            line += f"; {vn_number(summary.rows_linked_to_registry)} dòng khớp với CSDL"
         self.stdout.write(f"{line.replace(',', '.')}; {summary.seconds:.1f} s → {options['out']}")
+        self.stdout.write(f"Mô hình: {summary.model_source}")

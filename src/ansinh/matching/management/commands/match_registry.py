@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from ansinh.core.errors import DomainError
+from ansinh.core.formatting import vn_number
 
 
 class Command(BaseCommand):
@@ -30,10 +31,10 @@ class Command(BaseCommand):
             run = services.match_run_execute(run_id=run.pk, model=model)
         except (DomainError, User.DoesNotExist) as err:
             raise CommandError(str(err)) from err
-        self.stdout.write(f"Lần chạy #{run.pk}: {run.get_status_display()} — {run.records:,} nhân khẩu, "
-                          f"{run.pairs_total:,} cặp ({run.pairs_auto:,} trên ngưỡng tự động, "
-                          f"{run.pairs_review:,} cần xem xét), tự động gộp {run.auto_merged:,}; "
-                          f"{run.seconds:.1f} s. {run.message}".replace(",", "."))
+        self.stdout.write(f"Lần chạy #{run.pk}: {run.get_status_display()} — {vn_number(run.records)} nhân khẩu, "
+                          f"{vn_number(run.pairs_total)} cặp ({vn_number(run.pairs_auto)} trên ngưỡng tự động, "
+                          f"{vn_number(run.pairs_review)} cần xem xét), tự động gộp {vn_number(run.auto_merged)}; "
+                          f"{run.seconds:.1f} s. {run.message}")
 
     @staticmethod
     def _no_enqueue(transaction):

@@ -1,22 +1,16 @@
 """ansinh import-registers FILE --register ncc|tgxh|poor|near_poor --user USERNAME [--commit] [--valid-only]
 
-Exit 0: every row valid (written with --commit); 1: rows with errors (report FILE_loi.xlsx next to the
-file; with --valid-only the valid rows are written); 2: the file cannot be read.
+Through the shared import lifecycle, as the user (area, permission, audit). Exit 0: every row valid
+(written with --commit); 1: rows with errors or nothing written (report FILE_loi.xlsx next to the file;
+with --valid-only the valid rows are written); 2: the file cannot be read, the user may not import it,
+or the same file was already written into this register.
 """
 
-import sys
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
-from ansinh.accounts.models import User
-from ansinh.core.errors import DomainError
-from ansinh.core.tabular import ImportFileError
-from ansinh.programmes.register_imports import (
-    register_error_report,
-    register_file_check,
-    register_rows_commit,
-)
+from ansinh.core.commands import run_import_command
+from ansinh.programmes.imports import REGISTER_KIND
+from ansinh.programmes.models import Register
 
 
 class Command(BaseCommand):
@@ -24,30 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--register", required=True, choices=["ncc", "tgxh", "poor", "near_poor"])
+        parser.add_argument("--register", required=True, choices=Register.values)
         parser.add_argument("--user", required=True, help="tên đăng nhập: giới hạn theo địa bàn của người này")
         parser.add_argument("--commit", action="store_true")
         parser.add_argument("--valid-only", action="store_true")
 
     def handle(self, *args, file, register, user, commit, valid_only, **options):
-        try:
-            actor = User.objects.select_related("area").get(username=user)
-        except User.DoesNotExist as err:
-            raise CommandError(f"Không có người dùng {user}.") from err
-        path = Path(file)
-        try:
-            check = register_file_check(path=path, register=register, user=actor)
-        except (ImportFileError, OSError) as err:
-            self.stderr.write(f"Không nhập được tệp {path.name}: {err}")
-            sys.exit(2)
-        self.stdout.write(f"{check.rows.height} dòng: {check.valid_rows} hợp lệ, {check.error_rows} lỗi.")
-        if check.error_rows:
-            self.stdout.write(f"Báo cáo lỗi: {register_error_report(check=check, out_path=path.with_name(f'{path.stem}_loi.xlsx'))}")
-        if commit or valid_only:
-            try:
-                written = register_rows_commit(check=check, valid_only=valid_only)
-            except DomainError as err:
-                self.stdout.write(f"Chưa ghi: {err}")
-            else:
-                self.stdout.write(f"Đã ghi {written} đối tượng vào sổ.")
-        sys.exit(1 if check.error_rows else 0)
+        run_import_command(self, kind=REGISTER_KIND, username=user, file=file, commit=commit, valid_only=valid_only,
+                           target={"register": register})

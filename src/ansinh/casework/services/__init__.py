@@ -1,0 +1,1 @@
+"""Writes of the casework app: petitions (``petitions``) and inspections (``inspections``)."""
