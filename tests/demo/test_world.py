@@ -171,11 +171,41 @@ def test_the_officers_communes_hold_the_lists_and_sheets_waiting_for_them(world)
     assert BeneficiaryList.objects.filter(programme=programme, commune=xa2.area, status=ListStatus.APPROVED).exists()
 
 
+def test_the_archive_and_the_petitions_wait_for_their_users(world):
+    from django.utils import timezone
+
+    from ansinh.casework.models import Inspection, InspectionStatus, Petition, PetitionStatus
+    from ansinh.dossiers.models import Borrowing, DocumentVersion, Dossier, OcrStatus
+
+    commune = _user("xa").area
+    dossiers = Dossier.objects.filter(commune=commune)
+    made = dossiers.count()  # up to six people of the NCC register of the commune (fewer on a small population)
+    assert 3 <= made <= 6 and all(d.person_id for d in dossiers)
+    assert DocumentVersion.objects.filter(document__dossier__commune=commune,
+                                          ocr_status=OcrStatus.PENDING).count() == made - 1  # the last waits
+    assert Borrowing.objects.filter(dossier__commune=commune, returned_on__isnull=True).count() == 1  # lent
+    petitions = Petition.objects.filter(commune=commune)
+    assert set(petitions.values_list("status", flat=True)) == set(PetitionStatus.values)
+    today = timezone.localdate()
+    assert petitions.filter(status=PetitionStatus.RECEIVED, acceptance_due__lt=today).exists()  # overdue
+    assert petitions.filter(status=PetitionStatus.ACCEPTED, resolution_due__gte=today).exists()
+    inspection = Inspection.objects.get(commune=commune)
+    assert inspection.status == InspectionStatus.CONCLUDED
+    assert inspection.demands.filter(recovery_entry__isnull=True).count() == 2
+    # the handler reads the petitioner; the leader reads the matter without the petitioner's name
+    first = petitions.get(petitioner_name="Nguyễn Thị Hương")
+    assert first.number in _page("tiepdan", "/don-thu/")
+    assert "Nguyễn Thị Hương" in _page("tiepdan", f"/don-thu/{first.pk}/")
+    assert "Nguyễn Thị Hương" not in _page("lanhdao", f"/don-thu/{first.pk}/")
+    assert "NCC-" in _page("luutru", "/ho-so-luu-tru/")
+    assert "45/KL-TTr" in _page("thanhtra", "/don-thu/thanh-tra/")
+
+
 def test_loading_again_adds_nothing(world):
     out = io.StringIO()
     call_command("demo_load", persons=PERSONS, seed=2020, stdout=out)
     assert _counts() == world["counts"]
-    assert out.getvalue().count("đã có, giữ nguyên") == 7
+    assert out.getvalue().count("đã có, giữ nguyên") == 8
 
 
 def test_the_reset_is_refused_in_production(world, settings):

@@ -14,7 +14,8 @@ events and the pages are the real ones.
 - a matching run over the registry with pairs waiting for review (a commune's file that registered people
   again, written with the errors of ``demo.duplicates``);
 - a parameter value proposed by one administrator («quantri2»), waiting for another («quantri»);
-- labour, employment and vocational training (``demo.labour``).
+- labour, employment and vocational training (``demo.labour``);
+- the archive (dossiers with their scans, one lent) and the petitions and an inspection (``demo.casework``).
 
 Each step is skipped when its data is already there: loading twice adds nothing. Everything is deterministic for
 a population and a seed.
@@ -113,13 +114,19 @@ def demo_world_load(*, seed: int = 2020, say: Say = print, province_code: str | 
                             ("chương trình thiết kế trên trang", _designed), ("rà soát hộ nghèo", _poverty),
                             ("chi trả hằng tháng", _payroll),
                             ("ghép trùng", _matching), ("đề xuất tham số", _parameter),
-                            ("lao động, việc làm", _labour)):
+                            ("lao động, việc làm", _labour), ("hồ sơ lưu trữ, đơn thư", _casework)):
             started = time.perf_counter()
             outcome = step(cast, seed)
             seconds = time.perf_counter() - started
             timings.append((label, seconds))
             say(f"  {label}: {outcome} ({seconds:.1f} s)")
     return timings
+
+
+def _casework(cast: Cast, seed: int) -> str:
+    from ansinh.demo.casework import casework_demo_load
+
+    return casework_demo_load(users=cast.users, commune=cast.users["xa"].area, seed=seed)
 
 
 def _designed(cast: Cast, seed: int) -> str:
