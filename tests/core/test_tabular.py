@@ -397,7 +397,7 @@ def test_schema_refuses_one_header_for_two_fields():
                     reason="LibreOffice is not installed: cannot produce a real .xls locally")
 def test_xls_file_is_read(commune_file, tmp_path):
     office = shutil.which("libreoffice") or shutil.which("soffice")
-    subprocess.run([office, "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(commune_file)],
+    subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(commune_file)],
                    check=True, capture_output=True, timeout=120)
     raw = read_table(tmp_path / "ds_tro_cap.xls", PEOPLE)
     assert raw.file_kind == "xls" and raw.header_row == 5

@@ -87,7 +87,7 @@ def test_libreoffice_reads_the_reconciliation_as_numbers_that_sum(paid, tmp_path
     reconciliation_export(reconciliation=paid, target=path)
     # every sheet to its own CSV (filter option 12 = -1), values as computed by LibreOffice, formatted
     options = "44,34,76,1,,0,false,true,false,false,false,-1"
-    done = subprocess.run(["soffice", "--headless", "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}",
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}",
                            "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=180)
     assert done.returncode == 0, done.stderr
     exported = next(p for p in tmp_path.glob("doi-soat*.csv") if "Theo x" in p.name)

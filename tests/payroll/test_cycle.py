@@ -193,7 +193,7 @@ def test_the_agents_list_opens_in_libreoffice_with_numbers_as_numbers(cast, worl
     summary = {r[0].value: r[1].value for r in book["Tổng hợp"].iter_rows() if r[0].value}
     assert summary["Tổng kinh phí chuyển cho tổ chức chi trả"] == "8.239.000 đ"
     assert any(k.startswith("Phí chi trả") for k in summary)
-    done = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
                           capture_output=True, timeout=180)
     assert done.returncode == 0 and (tmp_path / "danh-sach.pdf").stat().st_size > 1000
     assert PayrollLine.objects.filter(sheet=sheet).count() == 2

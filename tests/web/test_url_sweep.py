@@ -22,12 +22,13 @@ What is swept
 * **Roles**: a commune officer of each of two communes, the district specialist, the provincial specialist, the
   leader, the batch's payment agent and another agent, the inspector, the administrator, one user of each role
   that holds no right in these apps (the job centre's, vocational education's), an anonymous visitor.
-* **Hostile parameters**: ``HOSTILE_QUERIES`` (the issue's list and a few more). To keep the sweep under a
-  minute and a half they are sent in four *rounds* — each round puts at most one value of each parameter in the
+* **Hostile parameters**: ``HOSTILE_QUERIES`` (the issue's list and a few more). To keep the sweep short
+  they are sent in four *rounds* — each round puts at most one value of each parameter in the
   same query string (``?commune=abc&page=-5&q=<script>…``), every second round as an htmx request. A round that
   fails, or answers otherwise than the plain page, is sent again one query string at a time, so that a parameter
   can neither hide another one nor go unnamed in the report. POST requests carry the round in the body as well,
-  with hostile values for the form fields the views read. Every role the page serves gets every round; a role it
+  with hostile values for the form fields the views read. The roles the page serves share the rounds, two each in
+  turn, so that every round reaches it (a page served to one role gets every round); a role it
   refuses (403, 404, the login redirect: answered before any parameter is read) gets one round, a different one
   per role, so that each round also reaches the page from the refused side (``Sweep.run``).
 
@@ -952,23 +953,26 @@ class Sweep:
         return "POST" if response.status_code == 405 else "GET"
 
     def run(self, target: Target) -> None:
-        """Every role: the plain request, then the rounds. A role the page serves gets every round. A role it
-        refuses (403, 404, the login redirect) was answered before the view read any parameter: it gets one
-        round, a different one for each role, so that every round also reaches the page from the refused side.
-        On the pages of the apps being built («others»: no table row, no object of theirs in the world) each role
-        served gets one round in turn."""
+        """Every role: the plain request, then the rounds. The roles the page serves share the rounds: each gets
+        two, in turn, so that every round reaches the page (from two roles or more when four are served; a page
+        served to one role only gets every round from it). A role it refuses (403, 404, the login redirect) was answered before the
+        view read any parameter: it gets one round, a different one for each role, so that every round also
+        reaches the page from the refused side. On the pages of the apps being built («others»: no table row, no
+        object of theirs in the world) each role served gets one round in turn."""
         method = self.method_of(target)
-        served = 0
-        for i, role in enumerate(target.roles):
-            status = self.plain(role, target, method)
-            if status is None or not target.hostile:
-                continue
-            refused = status in (403, 404) or role == "anonymous"
-            if target.app == "others":
-                picks = [] if refused else [served % len(ROUNDS)]
-                served += not refused
+        answered = [(i, role, status) for i, role in enumerate(target.roles)
+                    if (status := self.plain(role, target, method)) is not None]
+        if not target.hostile:
+            return
+        served = [(i, role, status) for i, role, status in answered
+                  if not (status in (403, 404) or role == "anonymous")]
+        per_role = 1 if target.app == "others" else (len(ROUNDS) if len(served) < 2 else 2)
+        for i, role, status in answered:
+            if (i, role, status) in served:
+                k = served.index((i, role, status))
+                picks = [(k * per_role + j) % len(ROUNDS) for j in range(per_role)]
             else:
-                picks = [i % len(ROUNDS)] if refused else range(len(ROUNDS))
+                picks = [] if target.app == "others" else [i % len(ROUNDS)]
             self.hostile(role, target, method, status, picks)
 
 
