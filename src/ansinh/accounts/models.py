@@ -15,7 +15,7 @@ class Role(models.TextChoices):
     PAYMENT_AGENT = "payment_agent", _("Tổ chức chi trả")
     JOB_CENTRE_OFFICER = "job_centre_officer", _("Cán bộ Trung tâm dịch vụ việc làm")
     VOCATIONAL_SPECIALIST = "vocational_specialist", _("Chuyên viên giáo dục nghề nghiệp")
-    INSPECTOR = "inspector", _("Thanh tra (chỉ xem)")
+    INSPECTOR = "inspector", _("Thanh tra")
     ARCHIVIST = "archivist", _("Cán bộ lưu trữ hồ sơ")
     COMPLAINT_HANDLER = "complaint_handler", _("Cán bộ tiếp dân, xử lý đơn thư")
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
