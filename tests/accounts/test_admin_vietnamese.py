@@ -48,7 +48,8 @@ def test_every_registered_model_and_field_has_a_vietnamese_name():
 @pytest.mark.parametrize("url", ["admin:index", "admin:accounts_user_changelist", "admin:axes_accessattempt_changelist",
                                  "admin:axes_accesslog_changelist", "admin:axes_accessfailurelog_changelist",
                                  "admin:django_tasks_database_dbtaskresult_changelist",
-                                 "admin:matching_matchrun_changelist", "admin:geo_adminunit_changelist"])
+                                 "admin:matching_matchrun_changelist", "admin:geo_adminunit_changelist",
+                                 "admin:core_publicholiday_changelist"])
 def test_the_admin_pages_speak_vietnamese(client, administrator, url):
     client.force_login(administrator)
     response = client.get(reverse(url))

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from ansinh.core.models import PublicHoliday
+
 TASK_LABELS = {
     "import_check_task": "Kiểm tra tệp nhập",
     "import_commit_task": "Ghi dữ liệu của tệp nhập",
@@ -31,3 +33,11 @@ class TaskResultAdmin(DBTaskResultAdmin):
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    list_display = ("day", "name", "reference")
+    list_filter = ("day",)
+    search_fields = ("name",)
+    date_hierarchy = "day"

@@ -142,3 +142,25 @@ class WorkflowEventBase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.from_status}→{self.to_status}"
+
+
+# ---------------------------------------------------------------- the calendar of public holidays
+
+class PublicHoliday(models.Model):
+    """A day off that is not a Saturday or Sunday (Bộ luật Lao động 2019, Điều 112: Tết Dương lịch, Tết Âm lịch,
+    Giỗ Tổ Hùng Vương, 30/4, 1/5, Quốc khánh, and the days the Prime Minister's notice adds each year). Entered by
+    an administrator for each year — the lunar dates and the extra days change every year, so none is shipped.
+    Working-day deadlines (``core.calendar``) skip them."""
+
+    day = models.DateField(_("ngày nghỉ"), unique=True)
+    name = models.CharField(_("tên ngày nghỉ"), max_length=120)
+    reference = models.CharField(_("căn cứ"), max_length=300, blank=True,
+                                 help_text=_("Ví dụ: Bộ luật Lao động 2019, Điều 112; thông báo của Bộ Nội vụ."))
+
+    class Meta:
+        verbose_name = _("ngày nghỉ lễ, tết")
+        verbose_name_plural = _("lịch nghỉ lễ, tết")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} – {self.name}"

@@ -30,6 +30,8 @@ import datetime as dt
 
 import polars as pl
 
+from ansinh.core.calendar import working_days_count
+
 TRANSITIONS = {
     "new_poor": "Hộ nghèo phát sinh",
     "back_poor": "Hộ tái nghèo",
@@ -89,28 +91,24 @@ def transitions_compute(rows: pl.DataFrame, previous: pl.DataFrame, ever: pl.Dat
                          category.alias("category"), ((prev == NEAR) & (final == POOR)).alias("from_near"))
 
 
-def working_days(start: dt.date, end: dt.date) -> int:
-    """Monday to Friday from ``start`` to ``end`` inclusive (public holidays are not known to ansinh)."""
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(rest):
-        if (start + dt.timedelta(days=weeks * 7 + offset)).weekday() < 5:
-            count += 1
-    return count
+def working_days(start: dt.date, end: dt.date, holidays: frozenset[dt.date] = frozenset()) -> int:
+    """Monday to Friday from ``start`` to ``end`` inclusive, without the public ``holidays``."""
+    return working_days_count(start, end, holidays)
 
 
-def posting_problems(start: dt.date | None, end: dt.date | None, *, required_working_days: int | None) -> list[str]:
-    """Why a posting period cannot be recorded (empty: it can)."""
+def posting_problems(start: dt.date | None, end: dt.date | None, *, required_working_days: int | None,
+                     holidays: frozenset[dt.date] = frozenset()) -> list[str]:
+    """Why a posting period cannot be recorded (empty: it can). ``holidays``: the public holidays in the period."""
     if start is None or end is None:
         return ["Nhập ngày bắt đầu và ngày kết thúc niêm yết công khai."]
     if end < start:
         return [f"Ngày kết thúc niêm yết {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y}."]
-    if required_working_days is not None and working_days(start, end) < required_working_days:
-        return [f"Thời gian niêm yết từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} chỉ có {working_days(start, end)} ngày "
-                f"làm việc; quy trình yêu cầu ít nhất {required_working_days} ngày làm việc."]
+    counted = working_days(start, end, holidays)
+    if required_working_days is not None and counted < required_working_days:
+        off = [day for day in sorted(holidays) if start <= day <= end and day.weekday() < 5]
+        without = f" (không tính ngày nghỉ lễ {', '.join(f'{d:%d/%m}' for d in off)})" if off else ""
+        return [f"Thời gian niêm yết từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} chỉ có {counted} ngày "
+                f"làm việc{without}; quy trình yêu cầu ít nhất {required_working_days} ngày làm việc."]
     return []
 
 

@@ -14,6 +14,7 @@ from ansinh.accounts.permissions import require_commune_in_area
 from ansinh.casework.models import DeadlineRule, DeadlineStage, Petition, PetitionKind, PetitionStep
 from ansinh.casework.permissions import HANDLERS, PETITION_WORKFLOW
 from ansinh.core.audit import audit_record
+from ansinh.core.calendar import working_days_add
 from ansinh.core.errors import DomainError
 from ansinh.core.text import clean_name, name_problem
 
@@ -21,15 +22,11 @@ WARNING_DAYS = 5  # a deadline this close is shown as a warning
 
 
 def add_days(start: dt.date, days: int, *, working: bool) -> dt.date:
-    """``start`` + ``days`` calendar days, or working days (Monday–Friday; public holidays are not known here)."""
+    """``start`` + ``days`` calendar days, or working days (Monday–Friday without the public holidays of the
+    calendar, ``core.calendar``)."""
     if not working:
         return start + dt.timedelta(days=days)
-    day, left = start, days
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    return working_days_add(start, days)
 
 
 def deadline(kind: str, stage: str, start: dt.date) -> tuple[dt.date, DeadlineRule]:

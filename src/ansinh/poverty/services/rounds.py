@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from ansinh.accounts.models import User
+from ansinh.core.calendar import holidays_between
 from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_number
 from ansinh.policy.bridge import parameter_at
@@ -224,7 +225,8 @@ def round_post(*, actor: User, review_round: ReviewRound, start: dt.date | None,
 
     def post(locked: ReviewRound) -> list[str]:
         required = _parameter("poverty.procedure.posting_working_days", start) if start else None
-        problems = checks.posting_problems(start, end, required_working_days=required)
+        holidays = holidays_between(start, end) if start and end else frozenset()
+        problems = checks.posting_problems(start, end, required_working_days=required, holidays=holidays)
         if not problems and locked.meeting_date and start < locked.meeting_date:
             problems.append("Ngày bắt đầu niêm yết trước ngày họp dân.")
         if problems:
