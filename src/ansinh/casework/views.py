@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import area_current_communes
-from ansinh.casework import forms, selectors
-from ansinh.casework.models import PetitionKind, PetitionStatus
+from ansinh.casework import forms, renderers, selectors
+from ansinh.casework.models import PetitionStatus
 from ansinh.casework.permissions import (
     PETITION_WORKFLOW,
     can_handle,
@@ -24,6 +24,8 @@ from ansinh.casework.permissions import (
 from ansinh.casework.services import inspections, petitions
 from ansinh.core.errors import DomainError
 from ansinh.core.params import choice_param, page_param
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _petitions_reader(request) -> None:
@@ -122,13 +124,18 @@ def petition_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def petition_report(request: HttpRequest) -> HttpResponse:
     _petitions_reader(request)
     form = forms.ReportForm(request.GET or None)
-    rows, kinds = [], dict(PetitionKind.choices)
+    rows = []
     if form.is_valid():
-        statuses = dict(PetitionStatus.choices)
-        rows = [{"kind": kinds[r["kind"]], "status": statuses[r["status"]], "n": r["n"]}
-                for r in selectors.petitions_report(user=request.user, first=form.cleaned_data["first"],
-                                                    last=form.cleaned_data["last"])]
-    return render(request, "casework/petition_report.html", {"form": form, "rows": rows})
+        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+        rows = renderers.report_table(selectors.petitions_report(user=request.user, first=first, last=last))
+        if request.GET.get("tep") == "xlsx":
+            response = HttpResponse(renderers.report_xlsx(rows, first=first, last=last, area_name=request.user.area.name),
+                                    content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="bao-cao-don-thu-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"'
+            return response
+    totals = [sum(column) for column in zip(*(row[2:] for row in rows), strict=True)] if rows else []
+    return render(request, "casework/petition_report.html", {
+        "form": form, "rows": rows, "headers": renderers.HEADERS, "totals": totals})
 
 
 @login_required
