@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from ansinh.api.permissions import can_read_access_log
+from ansinh.api.personal_data import can_export_person_data
 from ansinh.casework import permissions as casework_permissions
 from ansinh.dossiers import permissions as dossier_permissions
 from ansinh.labour.permissions import nav_items as labour_nav_items
@@ -75,9 +76,17 @@ def _groups(user) -> list[NavGroup]:
     if can_read_plan(user):
         plan.entries.append(("Kế hoạch, chỉ tiêu, báo cáo", reverse("planning:dashboard")))
     cases = _cases(user)
-    if can_read_access_log(user):
-        plan.entries.append(("Nhật ký truy cập dữ liệu cá nhân (API)", reverse("api_pages:access_log")))
+    plan.entries += _personal_data(user)
     return [g for g in (population, policy, payments, poverty, labour, cases, plan) if g.entries]
+
+
+def _personal_data(user) -> list[tuple[str, str]]:
+    entries = []
+    if can_read_access_log(user):
+        entries.append(("Nhật ký truy cập dữ liệu cá nhân (API)", reverse("api_pages:access_log")))
+    if can_export_person_data(user):
+        entries.append(("Xuất dữ liệu cá nhân của một người", reverse("api_pages:person_data")))
+    return entries
 
 
 def _current(groups: list[NavGroup], path: str) -> tuple[NavGroup | None, tuple[str, str] | None]:
