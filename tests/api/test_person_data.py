@@ -45,6 +45,9 @@ def test_an_administrator_gets_every_table_about_the_person_and_the_export_is_au
     notes = dict((row[0], row[1]) for row in sheets["Ghi chú"] if len(row) > 1)
     assert notes["Mục đích"] == PURPOSE
     assert len(sheets) >= 5  # person, history, membership, enrolment, API disclosure, audit… (tables found by key)
+    headers = [cell for rows in sheets.values() for row in rows if row and row[0] == "ID" for cell in row]
+    assert "Nhân khẩu" in headers and "Hộ gia đình" in headers  # links named after the model they point at
+    assert [h for h in headers if h and str(h).isascii() and h not in ("ID", "STT")] == []  # no English names
     event = AuditEvent.objects.get(action="api.person_data_export")
     assert event.object_id == str(a1.pk) and PURPOSE in event.summary
 

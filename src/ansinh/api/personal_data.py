@@ -25,6 +25,11 @@ from ansinh.registry.models import Person
 EXPORTERS_HELP = "Chỉ quản trị hệ thống xuất toàn bộ dữ liệu của một người (theo yêu cầu của chính người đó)."
 ROWS_PER_TABLE = 20_000
 SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+# The change history's own columns (django-simple-history names them in English) and its kinds of change.
+HISTORY_LABELS = {"history_id": "Mã lần thay đổi", "history_date": "Thời điểm thay đổi",
+                  "history_change_reason": "Lý do thay đổi", "history_type": "Loại thay đổi",
+                  "history_user": "Người thay đổi"}
+HISTORY_TYPES = {"+": "Tạo mới", "~": "Sửa", "-": "Xoá"}
 
 
 def can_export_person_data(user) -> bool:
@@ -55,6 +60,8 @@ def _plain(value):
 
 
 def _value(obj: models.Model, field: models.Field):
+    if field.name == "history_type":
+        return HISTORY_TYPES.get(obj.history_type, obj.history_type)
     if field.choices:
         return str(getattr(obj, f"get_{field.attname}_display")())
     if field.is_relation:
@@ -64,8 +71,22 @@ def _value(obj: models.Model, field: models.Field):
 
 def _table(model: type[models.Model], rows) -> tuple[list[str], list[list]]:
     fields = [f for f in model._meta.concrete_fields if not f.name.endswith("search_key")]
-    headers = [str(f.verbose_name)[:1].upper() + str(f.verbose_name)[1:] for f in fields]
-    return headers, [[_value(obj, f) for f in fields] for obj in rows]
+    return [_label(f) for f in fields], [[_value(obj, f) for f in fields] for obj in rows]
+
+
+def _capitalised(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def _label(field: models.Field) -> str:
+    """The field's Vietnamese name; a link without one of its own is named after the model it points at."""
+    if field.name in HISTORY_LABELS:
+        return HISTORY_LABELS[field.name]
+    named = str(field.verbose_name) != field.name.replace("_", " ")
+    if field.is_relation and not named and field.related_model is not None:
+        return _capitalised(field.related_model._meta.verbose_name)
+    return _capitalised(field.verbose_name)
 
 
 def _sources(person: Person):
@@ -87,7 +108,7 @@ def _sources(person: Person):
         condition = models.Q()
         for link in links:
             condition |= models.Q(**{link.attname: person.pk})
-        yield str(model._meta.verbose_name_plural), model, model._default_manager.filter(condition).order_by("pk")
+        yield _capitalised(model._meta.verbose_name_plural), model, model._default_manager.filter(condition).order_by("pk")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
