@@ -15,6 +15,7 @@ from ansinh.api.personal_data import EXPORTERS_HELP, can_export_person_data, per
 from ansinh.core.dates import parse_vn_date
 from ansinh.core.errors import DomainError, UserError
 from ansinh.core.params import int_param, text_param
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 
 OPERATIONS = {
     "registry_search": "Tìm nhân khẩu", "person_read": "Xem một nhân khẩu", "household_read": "Xem một hộ",
@@ -50,7 +51,6 @@ def access_log(request: HttpRequest) -> HttpResponse:
                                                                                                "until")}})
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required

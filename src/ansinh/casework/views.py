@@ -24,8 +24,7 @@ from ansinh.casework.permissions import (
 from ansinh.casework.services import inspections, petitions
 from ansinh.core.errors import DomainError
 from ansinh.core.params import choice_param, page_param
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 
 
 def _petitions_reader(request) -> None:

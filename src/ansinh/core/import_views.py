@@ -14,8 +14,7 @@ from django.urls import reverse
 from ansinh.core import imports
 from ansinh.core.errors import DomainError
 from ansinh.core.models import ImportRecord, ImportStatus
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 
 
 def start_check(record: ImportRecord) -> None:

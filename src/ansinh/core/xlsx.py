@@ -47,6 +47,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ansinh.core.dates import ParsedDate
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # what a download says
 DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = "#,##0"
 NUMBER_FORMAT = "#,##0"

@@ -18,6 +18,7 @@ from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_money, vn_number
 from ansinh.core.params import choice_param, int_param, page_param
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.payments import selectors, services
 from ansinh.payments.imports import RESULTS_KIND
 from ansinh.payments.models import BatchStatus, Channel, UnpaidReason
@@ -30,7 +31,6 @@ from ansinh.payments.reconciliation import (
 )
 from ansinh.programmes.selectors import list_get, programme_get
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 100
 
 

@@ -24,6 +24,7 @@ from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_number
 from ansinh.core.params import choice_param, int_param, text_param
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.payroll import charts, selectors
 from ansinh.payroll.imports import RESULTS_KIND
 from ansinh.payroll.models import (
@@ -56,7 +57,6 @@ from ansinh.payroll.reconciliation import (
 from ansinh.payroll.services import export, generation, recoveries, registers, workflow
 from ansinh.programmes.models import EnrolmentChange
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STEPS = {SheetStep.SUBMIT, SheetStep.RETURN, SheetStep.APPRAISE, SheetStep.APPROVE, SheetStep.SEND,
          SheetStep.RECONCILE}
 

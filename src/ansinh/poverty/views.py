@@ -25,6 +25,7 @@ from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_number
 from ansinh.core.params import choice_param, int_param, page_param, text_param
 from ansinh.core.tabular import write_template
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.poverty import charts, classification, forms, renderers, selectors
 from ansinh.poverty.checks import CHANGES, TRANSITIONS
 from ansinh.poverty.imports import SURVEY_KIND, survey_schema
@@ -50,7 +51,6 @@ from ansinh.poverty.permissions import (
 from ansinh.poverty.services import housing, rounds, surveys
 from ansinh.poverty.standards import STANDARD_LABELS, indicators_for, standard_for, uses_scores
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 YEAR_MIN, YEAR_MAX = 2015, 2100
 

@@ -21,6 +21,7 @@ from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_number
 from ansinh.core.params import choice_param, page_param, text_param
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.core.xlsx import write_sheet
 from ansinh.programmes import selectors
 from ansinh.programmes.imports import LIST_UPLOAD_KIND, REGISTER_KIND, TEMPLATES, template_write
@@ -46,7 +47,6 @@ from ansinh.programmes.services import generation, workflow
 from ansinh.programmes.views_design import group_rows
 
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_reader(user) -> None:

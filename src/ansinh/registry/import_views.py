@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
 from ansinh.core.tabular import write_template
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.registry import selectors
 from ansinh.registry.forms import ImportUploadForm
 from ansinh.registry.imports import REGISTRY_KIND, REGISTRY_SCHEMA, TEMPLATE_EXAMPLES, TEMPLATE_TITLE
 from ansinh.registry.permissions import can_import
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required

@@ -18,6 +18,7 @@ from ansinh.core import import_views, imports
 from ansinh.core.errors import DomainError
 from ansinh.core.params import int_param
 from ansinh.core.tabular import write_template
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.labour import selectors
 from ansinh.labour.imports import (
     EMPLOYER_KIND,
@@ -40,8 +41,6 @@ from ansinh.labour.permissions import (
     can_write_vocational,
 )
 from ansinh.labour.views._common import require_reader
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # slug of the address → (kind, schema, page title, who may, what the file is, needs a year, a template example)
 UPLOADS = {

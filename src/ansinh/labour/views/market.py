@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ansinh.accounts.permissions import identity_for
 from ansinh.core.errors import DomainError, UserError
 from ansinh.core.params import choice_param, int_param, page_param, text_param
+from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
 from ansinh.core.xlsx import add_notes_sheet, add_table_sheet, open_workbook
 from ansinh.labour import forms, selectors
 from ansinh.labour.indicators import INDICATORS, Period, indicator_table
@@ -36,8 +37,6 @@ from ansinh.labour.views._common import (
     require_reader,
     year_param,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _identity(user, person) -> str:
