@@ -167,6 +167,37 @@ def test_an_approved_programme_draws_its_lists_with_the_fixed_amounts(provincial
     assert set(BeneficiaryList.objects.values_list("commune_id", flat=True)) == {commune_a.pk, commune_b.pk}
 
 
+def test_a_group_by_rule_is_computed_from_each_persons_register_facts(provincial, leader, world):
+    """A group paid «by rule» with the TGXH monthly allowance: the rules read each person's category and birth date
+    from the register (before, the inputs were empty and every amount 0 đ). Twins born 7/7/1938 of the category
+    «80 tuổi trở lên không có lương hưu» (hệ số 1,0) × mức chuẩn 500.000 đ from 1/7/2024 (NĐ 76/2024) × 2 months;
+    An, born 2/3/1945 of the same category, is not yet 80 in January 2025: no amount, no row."""
+    programme = _approved(provincial, leader, tet(
+        code="tgxh-thu", name="Trợ cấp theo quy tắc (thử)", window_start=dt.date(2025, 1, 1),
+        window_end=dt.date(2025, 2, 28), sources=[SourceInput("Ngân sách tỉnh", 10_000_000)], groups=[
+            group(code="1", name="Đối tượng bảo trợ xã hội", registers=["tgxh"], amount_mode="rules",
+                  rules_variable="tgxh_monthly_allowance", fixed_amount=None, planned_count=None)]))
+    registry_lists_generate(programme=programme, actor=provincial)
+    rows = {(r.person_id, r.amount) for r in ListRow.objects.all()}
+    assert rows == {(world["twin_1"].pk, 1_000_000), (world["twin_2"].pk, 1_000_000)}
+
+
+def test_a_group_by_rule_whose_parameter_is_not_confirmed_is_refused_with_a_message(provincial, leader, world,
+                                                                                    commune_a):
+    """The NĐ 136/2013 coefficient of «người cao tuổi chăm sóc tại cộng đồng» is UNCONFIRMED (POLICY.md §2, left
+    empty): a 2020 programme paying such a person by the rules is refused with a message, nothing is written."""
+    f.enrol("tgxh", commune=commune_a, who=world["ncc_ended"], category="elderly_community_care")
+    programme = _approved(provincial, leader, tet(
+        code="tgxh-2020", name="Trợ cấp 2020 (thử)", window_start=dt.date(2020, 5, 1),
+        window_end=dt.date(2020, 5, 31), sources=[SourceInput("Ngân sách tỉnh", 10_000_000)], groups=[
+            group(code="1", name="Đối tượng bảo trợ xã hội", registers=["tgxh"], amount_mode="rules",
+                  rules_variable="tgxh_monthly_allowance", fixed_amount=None, planned_count=None)]))
+    with pytest.raises(DomainError) as err:
+        registry_lists_generate(programme=programme, actor=provincial)
+    assert "chưa có giá trị tham số" in err.value.message
+    assert not BeneficiaryList.objects.filter(programme=programme).exists()
+
+
 def test_the_nq42_definition_in_code_still_works(provincial, world):
     programme = f.covid_programme(provincial)
     assert programme.status == ProgrammeStatus.APPROVED and programme.origin == "code"
@@ -317,3 +348,17 @@ def test_the_demo_programmes_load_once_with_an_amount_per_category(units, commun
     housing = first[1]
     assert "Quỹ Thiện tâm – Tập đoàn Vingroup" in set(housing.funding_sources.values_list("name", flat=True))
     assert "minh hoạ" in first[0].legal_basis
+
+
+def test_without_javascript_the_add_button_submits_and_the_page_comes_back_with_one_more_row(client, provincial):
+    """«+ Thêm nhóm đối tượng» is a submit button (htmx takes it over when scripts run): without scripts the form
+    comes back as typed with one blank group more, no error shown and nothing saved; saving then works."""
+    c = _client(client, provincial)
+    page = c.post(reverse("programmes:design_create"), _typed(**{"them-dong": "nhom", "code": ""})).content.decode()
+    assert 'name="nhom-1-code"' in page and 'name="nhom-2-code"' not in page
+    assert 'name="nhom-TOTAL_FORMS" value="2"' in page and 'value="Quà Tết hộ nghèo"' in page
+    assert "data-testid=\"error-" not in page and "Chưa lưu" not in page and not Programme.objects.exists()
+    page = c.post(reverse("programmes:design_create"), _typed(**{"them-dong": "nguon"})).content.decode()
+    assert 'name="nguon-1-amount"' in page and 'name="nguon-TOTAL_FORMS" value="2"' in page
+    response = c.post(reverse("programmes:design_create"), _typed(**{"nhom-TOTAL_FORMS": "2"}))
+    assert response.status_code == 302 and Programme.objects.get().groups.count() == 1  # the blank row is skipped

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -59,6 +60,29 @@ def _forms(request, initial: dict | None = None, sources: list | None = None, gr
     groups = (groups or []) + [{}] * BLANK_GROUPS
     return (ProgrammeForm(initial=initial), SourceFormSet(initial=sources, prefix="nguon"),
             GroupFormSet(initial=groups, prefix="nhom"))
+
+
+ADD_ROW = "them-dong"  # the «+ Thêm …» buttons submit the form without scripts: the same page, one blank row more
+
+
+def _add_row_forms(request):
+    """The typed form again with one more blank source or group row, no error shown (nothing is saved): how the
+    «+ Thêm …» buttons work without JavaScript (with it, htmx adds the row in place through ``design_row``)."""
+    kind = request.POST.get(ADD_ROW)
+    formsets = {"nguon": SourceFormSet, "nhom": GroupFormSet}
+    if kind not in formsets:
+        return None
+    data = request.POST.copy()
+    key = f"{kind}-TOTAL_FORMS"
+    count = int_param(data, key, minimum=0, maximum=10**6)
+    if count is not None and count < formsets[kind].max_num:
+        data[key] = str(count + 1)
+    forms = (ProgrammeForm(data), SourceFormSet(data, prefix="nguon"), GroupFormSet(data, prefix="nhom"))
+    for form in (forms[0], *forms[1].forms, *forms[2].forms):
+        form._errors = ErrorDict()  # shown as typed: the checks run when the draft is saved
+    for formset in forms[1:]:
+        formset._non_form_errors = formset.error_class()
+    return forms
 
 
 def _bound_design(request, form, sources, groups) -> design.ProgrammeDesign | None:
@@ -132,6 +156,8 @@ def design_row(request: HttpRequest, kind: str) -> HttpResponse:
 def design_create(request: HttpRequest) -> HttpResponse:
     if not can_design(request.user):
         raise Http404("Không tìm thấy trang.")
+    if request.method == "POST" and (added := _add_row_forms(request)):
+        return _render_form(request, *added)
     form, sources, groups = _forms(request)
     general = None
     if request.method == "POST":
@@ -155,6 +181,8 @@ def design_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.design_get(user=request.user, pk=pk)
     editable = programme.status == ProgrammeStatus.DRAFT and PROGRAMME_WORKFLOW.can(request.user, "edit")
     if editable and (request.method == "POST" or request.GET.get("sua") == "1"):
+        if request.method == "POST" and (added := _add_row_forms(request)):
+            return _render_form(request, *added, programme)
         form, sources, groups = _forms(request, *initial_from_programme(programme))
         general = None
         if request.method == "POST":

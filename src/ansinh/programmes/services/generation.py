@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.db import transaction
+from openfisca_core.errors import ParameterNotFoundError
 
 from ansinh.accounts.models import User
 from ansinh.core.audit import audit_record
@@ -23,6 +24,7 @@ from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_number
 from ansinh.core.locks import advisory_lock
 from ansinh.core.sql import Sql, compose, in_clause, table
+from ansinh.policy.variables.common import UnsetParameterError
 from ansinh.programmes.checks import CheckSummary
 from ansinh.programmes.models import (
     HOUSEHOLD_REGISTERS,
@@ -31,6 +33,7 @@ from ansinh.programmes.models import (
     BeneficiaryGroup,
     BeneficiaryList,
     Enrolment,
+    EnrolmentEvent,
     Frequency,
     ListEvent,
     ListRow,
@@ -180,16 +183,82 @@ def _amounts(programme: Programme, groups: list[BeneficiaryGroup], candidates: p
             pl.col("death_date").first(),
             *[pl.col("group_id").is_in([g.pk for g in ruled if g.input_variable == c]).any().alias(c)
               for c in conditions])
-        inputs = people.select(
+        facts = rules_facts(people["person_id"], programme.window_start)
+        inputs = people.join(facts, on="person_id", how="left").select(
             "person_id", pl.col("person_id").alias("household_id"), pl.lit("head").alias("role"), *conditions,
-            pl.col("death_date").fill_null(pl.date(9999, 12, 31)).alias("death_date"))
-        computed, _ = compute_amounts(programme, inputs, sorted({g.rules_variable for g in ruled}))
+            pl.col("death_date").fill_null(pl.date(9999, 12, 31)).alias("death_date"),
+            pl.col("birth_date").fill_null(pl.lit(PLACEHOLDER_BIRTH)),
+            pl.col("ncc_category").fill_null("none"), pl.col("ncc_martyr_count").fill_null(0),
+            pl.col("ncc_injury_rate").fill_null(0), pl.col("tgxh_category").fill_null("none"))
+        households = inputs.select("household_id").join(
+            facts.select(pl.col("person_id").alias("household_id"), pl.col("is_urban").fill_null(False)
+                         .alias("household_is_urban")), on="household_id", how="left").with_columns(
+            pl.col("household_is_urban").fill_null(False))
+        try:
+            computed, _ = compute_amounts(programme, inputs, sorted({g.rules_variable for g in ruled}), households)
+        except (UnsetParameterError, ParameterNotFoundError) as error:
+            raise DomainError(
+                "Bộ quy tắc chưa có giá trị tham số cần cho số tiền của nhóm trong thời gian chương trình "
+                f"({error}). Quản trị viên cần nhập và phê duyệt giá trị này (mục «Tham số chính sách») "
+                "trước khi lập danh sách.") from None
         parts += [candidates.filter(pl.col("group_id") == g.pk).select("person_id").join(
             computed.select("person_id", pl.col(g.rules_variable).cast(pl.Int64).alias("group_amount")),
             on="person_id").select("person_id", pl.lit(g.pk, dtype=pl.Int64).alias("group_id"), "group_amount")
             for g in ruled]
     return pl.concat(parts) if parts else pl.DataFrame(
         schema={"person_id": pl.Int64, "group_id": pl.Int64, "group_amount": pl.Int64})
+
+
+PLACEHOLDER_BIRTH = dt.date(1900, 1, 1)  # a person without a birth date: no rule of the facts below reads it then
+
+
+def rules_facts(person_ids: pl.Series, on: dt.date) -> pl.DataFrame:
+    """The facts of the standing registers the rules read, for each of ``person_ids`` on the day ``on``: birth date,
+    urban household, NCC category / martyrs / injury rate and TGXH category of the enrolment open that day, as
+    changed by its recorded changes (``EnrolmentEvent``) effective by then. A group «by rule» paid by, say, the
+    NCC monthly allowance is computed from the person's own facts, not from empty inputs (0 đ)."""
+    if person_ids.is_empty():
+        return pl.DataFrame(schema=FACTS_SCHEMA)
+    wanted = pl.DataFrame({"person_id": person_ids.cast(pl.Int64).unique()})
+    people = read_frame(*compose(
+        """SELECT p.id AS person_id, p.birth_date, h.is_urban FROM {people} p
+             LEFT JOIN {households} h ON h.id = p.household_id WHERE p.merged_into_id IS NULL""",
+        people=table(Person), households=table(Household)),
+        schema={"person_id": pl.Int64, "birth_date": pl.Date, "is_urban": pl.Boolean}).join(wanted, on="person_id")
+    enrolments = read_frame(*compose(
+        """SELECT e.id AS enrolment_id, e.person_id, e.register, e.ncc_category, e.ncc_martyr_count,
+                  e.ncc_injury_rate, e.tgxh_category
+             FROM {enrolments} e
+            WHERE e.register IN ('ncc', 'tgxh') AND e.person_id IS NOT NULL AND e.start_date <= %s
+              AND (e.end_date IS NULL OR e.end_date > %s)
+            ORDER BY e.start_date, e.id""", on, on, enrolments=table(Enrolment)),
+        schema=ENROLMENT_FACTS_SCHEMA).join(wanted, on="person_id")
+    if not enrolments.is_empty():
+        changes = read_frame(*compose(
+            """SELECT ev.enrolment_id, ev.ncc_category, ev.ncc_martyr_count, ev.ncc_injury_rate, ev.tgxh_category
+                 FROM {events} ev JOIN {enrolments} e ON e.id = ev.enrolment_id
+                WHERE e.register IN ('ncc', 'tgxh') AND ev.effective_month <= %s
+                ORDER BY ev.effective_month, ev.id""", on, events=table(EnrolmentEvent), enrolments=table(Enrolment)),
+            schema={k: v for k, v in ENROLMENT_FACTS_SCHEMA.items() if k not in ("person_id", "register")})
+        blank = [pl.when(pl.col(c).cast(pl.String).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+                 for c in ("ncc_category", "tgxh_category")]
+        latest = changes.with_columns(blank).group_by("enrolment_id", maintain_order=True).agg(
+            pl.col(c).drop_nulls().last().alias(f"_{c}") for c in FACT_COLUMNS)
+        enrolments = enrolments.with_columns(blank).join(latest, on="enrolment_id", how="left").with_columns(
+            pl.coalesce(f"_{c}", c).alias(c) for c in FACT_COLUMNS)
+    ncc = enrolments.filter(pl.col("register") == "ncc").group_by("person_id").agg(
+        pl.col("ncc_category", "ncc_martyr_count", "ncc_injury_rate").last())
+    tgxh = enrolments.filter(pl.col("register") == "tgxh").group_by("person_id").agg(pl.col("tgxh_category").last())
+    return people.join(ncc, on="person_id", how="left").join(tgxh, on="person_id", how="left").select(
+        list(FACTS_SCHEMA))
+
+
+FACT_COLUMNS = ("ncc_category", "ncc_martyr_count", "ncc_injury_rate", "tgxh_category")
+ENROLMENT_FACTS_SCHEMA = {"enrolment_id": pl.Int64, "person_id": pl.Int64, "register": pl.String,
+                          "ncc_category": pl.String, "ncc_martyr_count": pl.Int64, "ncc_injury_rate": pl.Int64,
+                          "tgxh_category": pl.String}
+FACTS_SCHEMA = {"person_id": pl.Int64, "birth_date": pl.Date, "is_urban": pl.Boolean, "ncc_category": pl.String,
+                "ncc_martyr_count": pl.Int64, "ncc_injury_rate": pl.Int64, "tgxh_category": pl.String}
 
 
 def group_months(programme: Programme, group: BeneficiaryGroup) -> int:
