@@ -59,3 +59,26 @@ def test_reconciliation_page_prints_the_sentence(client, generated, provincial, 
     assert "Hoàn thành chi trả cho 0 đối tượng" in page
     xlsx = client.get(reverse("payments:reconciliation_xlsx", args=[programme.pk]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_programme_page_pages_its_lists_with_stt_and_the_totals_of_all_of_them(client, generated, provincial,
+                                                                                  programme, monkeypatch):
+    """No list is cut off (the page stopped at 500): pages of lists with STT, and the footer sums every list of
+    the user's area, not only the page shown."""
+    from ansinh.programmes import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(provincial)
+    url = reverse("programmes:programme_detail", args=[programme.pk])
+    lists = BeneficiaryList.objects.filter(programme=programme)
+    assert lists.count() > 2
+    first = client.get(url).content.decode()
+    last = client.get(url, {"page": 99}).content.decode()
+    shown = [bl for bl in lists if f'href="{reverse("programmes:list_detail", args=[bl.pk])}"' in first + last]
+    assert "trang 1/" in first and 'rel="next"' in first and f"trên {lists.count()}" in first
+    people = sum(bl.row_count for bl in lists)
+    total = first.split('data-testid="table-total"', 1)[1].split("</tr>", 1)[0]
+    assert f"{lists.count()} danh sách" in total and f">{people}<" in total.replace(".", "")
+    page2 = client.get(url, {"page": 2}).content.decode()
+    assert '<td class="text-center">3</td>' in page2  # STT continues on the next page
+    assert len(shown) >= 3

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,6 +46,7 @@ from ansinh.programmes.permissions import (
 from ansinh.programmes.rules import explanation_link
 from ansinh.programmes.services import generation, workflow
 from ansinh.programmes.views_design import group_rows
+from ansinh.registry.access_log import access_export
 
 PAGE_SIZE = 100
 
@@ -70,8 +72,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lists = selectors.lists_for_user(user=request.user, programme=programme,
                                      status=choice_param(request.GET, "status", ListStatus.values),
                                      group_code=text_param(request.GET, "group", max_length=4))
+    page_obj = Paginator(lists, PAGE_SIZE).get_page(page_param(request.GET))
     return render(request, "programmes/programme_detail.html", {
-        "programme": programme, "lists": lists[:500], "groups": group_rows(programme),
+        "programme": programme, "lists": page_obj, "page_obj": page_obj, "groups": group_rows(programme),
+        "totals": lists.order_by().aggregate(people=Sum("row_count", default=0), amount=Sum("amount_total", default=0)),
         "has_registry_groups": any(g.source == ListSource.REGISTRY and g.amount_mode != AmountMode.DECIDED
                                    for g in programme.groups.all()),
         "has_excel_groups": any(g.source == ListSource.EXCEL and g.template in TEMPLATES for g in programme.groups.all()), "statuses": ListStatus.choices, "params": request.GET,
@@ -213,6 +217,8 @@ def list_export(request: HttpRequest, pk: int) -> HttpResponse:
                        getattr(r.person.household, "village", ""), bl.group.code, r.months, r.amount)
                       for i, r in enumerate(rows, start=1)],
                 money_columns=[6], total_label="Tổng cộng", total_label_column=1, total_columns=[6], widths={2: 10})
+    access_export(actor=request.user, persons=rows.values("person_id"), obj=bl,
+                  what=f"Tải tệp danh sách niêm yết {bl} – {bl.programme.name}")
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="niem-yet-nhom-{bl.group.code}-{bl.commune.code}.xlsx"'
     return response
