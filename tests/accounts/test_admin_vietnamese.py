@@ -76,3 +76,22 @@ def test_the_tasks_columns_name_the_work_in_vietnamese(client, administrator):
     client.force_login(administrator)
     text = _visible(client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).content.decode())
     assert "Chạy ghép trùng nhân khẩu" in text and "Chờ chạy" in text and "Tác vụ" in text
+
+
+def test_the_admin_date_boxes_read_and_show_days_as_dd_mm_yyyy(client, administrator):
+    """The administration's date fields are written 30/04/2026, as everywhere else in ansinh (Django's own «vi»
+    format shows 2026-04-30 and refuses 30/04/2026)."""
+    from ansinh.core.models import PublicHoliday
+
+    client.force_login(administrator)
+    response = client.post(reverse("admin:core_publicholiday_add"),
+                           {"day": "30/04/2026", "name": "Ngày Giải phóng miền Nam", "reference": "BLLĐ 2019, Điều 112"})
+    assert response.status_code == 302, _visible(response.content.decode())[:500]
+    holiday = PublicHoliday.objects.get()
+    assert holiday.day.isoformat() == "2026-04-30"
+    page = client.get(reverse("admin:core_publicholiday_change", args=[holiday.pk])).content.decode()
+    assert 'value="30/04/2026"' in page
+    response = client.post(reverse("admin:core_publicholiday_add"), {"day": "31/02/2026", "name": "Sai"})
+    assert response.status_code == 200 and PublicHoliday.objects.count() == 1
+    assert "Nhập một ngày hợp lệ" in _visible(response.content.decode()) or "ngày" in _visible(
+        response.content.decode()).lower()

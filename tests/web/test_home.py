@@ -151,3 +151,21 @@ def test_the_message_after_an_edit_shows_the_new_name(household_a, officer_a):
         "pid": head.pid, "cmnd": "", "social_insurance_no": "", "phone": ""}, follow=True)
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["Đã lưu thông tin Nguyễn Văn Hưng."]
+
+
+def test_each_workflow_item_costs_one_query_and_gives_the_same_count_and_oldest(generated, officer_a):
+    """The home page asks every app for its items: a workflow item is one query (its count read as a window on
+    the oldest row), and says what a count() and an ordered first() would."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ansinh.core.todo import count_and_oldest
+    from ansinh.programmes.permissions import LIST_WORKFLOW
+    from ansinh.programmes.selectors import lists_for_user
+
+    waiting = LIST_WORKFLOW.with_since(LIST_WORKFLOW.waiting(officer_a, lists_for_user(user=officer_a), "submit"))
+    with CaptureQueriesContext(connection) as queries:
+        count, oldest = count_and_oldest(waiting, "waiting_since")
+    assert len(queries) == 1
+    assert count == waiting.count() > 0 and oldest == waiting.order_by("waiting_since", "pk").first()
+    assert count_and_oldest(waiting.none(), "waiting_since") == (0, None)

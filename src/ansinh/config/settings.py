@@ -180,6 +180,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["ansinh.config.formats"]  # dd/mm/yyyy in the administration's date boxes (config/formats/vi)
 
 # Files: static files are served by WhiteNoise (with DEBUG off too). In production from STATIC_ROOT after
 # `collectstatic`, with hashed names (manifest) and compressed copies; in development also straight from the

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
 from ansinh.core.formatting import vn_number
@@ -49,6 +49,16 @@ def oldest_of(queryset: QuerySet, field: str) -> dt.datetime | None:
     return queryset.order_by(field).values_list(field, flat=True).first()
 
 
+def count_and_oldest(queryset: QuerySet, field: str) -> tuple[int, Any]:
+    """How many objects the queryset holds and the oldest by ``field``, in one query (the count as a window over
+    the whole set, read on the first row): the home page asks this for every item of every app."""
+    if queryset.query.distinct or queryset.query.is_sliced:
+        count = queryset.count()
+        return count, (queryset.order_by(field, "pk").first() if count else None)
+    oldest = queryset.annotate(_todo_total=Window(Count("pk"))).order_by(field, "pk").first()
+    return (oldest._todo_total, oldest) if oldest is not None else (0, None)
+
+
 def workflow_todo(workflow, *, user, queryset: QuerySet, step: str, section: str, label: str,
                   url: str, link: Callable[[Any], str] | None = None) -> TodoItem | None:
     """The item «``label``» of a workflow step over ``queryset`` (the app's scoped selector): None when the
@@ -57,8 +67,7 @@ def workflow_todo(workflow, *, user, queryset: QuerySet, step: str, section: str
     if not workflow.role_allows(user, step):
         return None
     waiting = workflow.with_since(workflow.waiting(user, queryset, step))
-    count = waiting.count()
-    oldest = waiting.order_by("waiting_since", "pk").first() if count else None
+    count, oldest = count_and_oldest(waiting, "waiting_since")
     return TodoItem(section=section, label=label, count=count,
                     url=link(oldest) if oldest is not None and link else url,
                     oldest=oldest.waiting_since if oldest is not None else None)
