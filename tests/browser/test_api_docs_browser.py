@@ -65,7 +65,7 @@ def test_the_access_log_page_finds_who_was_given_a_person(registry_world, page):
     page.fill("input[name=password]", registry_world["password"])
     page.click("button[type=submit]")
     page.get_by_role("button", name="Kế hoạch").click()  # the grouped menu
-    page.get_by_role("link", name="Nhật ký truy cập dữ liệu cá nhân (API)").click()
+    page.get_by_role("link", name="Nhật ký truy cập dữ liệu cá nhân").click()
     page.fill("input[name=identity]", "042068001234")
     page.get_by_role("button", name="Tra cứu").click()
     table = page.get_by_test_id("access-log")

@@ -25,6 +25,13 @@ class Role(models.TextChoices):
 # Each app's own role sets live in its permissions.py.
 IDENTITY_READERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
                               Role.INSPECTOR, Role.ADMINISTRATOR})
+# Who may see health and disability data (sensitive personal data, Luật 91/2025/QH15 and NĐ 356/2025/NĐ-CP): the
+# officers who establish and review a person's category in the registers and the inspectors who check it. The
+# leader approves lists and sheets, the payment agent pays, the administrator keeps the system: none of them needs a
+# person's disability, HIV status or injury rate (``programmes.sensitive`` says which categories and fields reveal
+# them; ``accounts.permissions.can_see_health``).
+HEALTH_READERS = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_SPECIALIST, Role.PROVINCIAL_SPECIALIST,
+                            Role.INSPECTOR})
 
 
 class User(AbstractUser):

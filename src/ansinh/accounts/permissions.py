@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ansinh.accounts.models import IDENTITY_READERS, Role, User
+from ansinh.accounts.models import HEALTH_READERS, IDENTITY_READERS, Role, User
 from ansinh.core.errors import PermissionDenied
 
 
@@ -58,6 +58,12 @@ def can_see_identity(user: User) -> bool:
     return user.is_authenticated and user.role in IDENTITY_READERS
 
 
+def can_see_health(user: User) -> bool:
+    """Health and disability data (a disability category, an injury rate) shown whole; masked for the others
+    (``programmes.sensitive``)."""
+    return bool(user is not None and user.is_authenticated and user.role in HEALTH_READERS)
+
+
 def require_commune_in_area(user: User, commune_id: int) -> None:
     if not user_covers_commune(user, commune_id):
         raise PermissionDenied("Đơn vị hành chính này nằm ngoài địa bàn bạn được phân công.")
@@ -78,5 +84,6 @@ def identity_for(user: User, value: str | None) -> str:
     return value if can_see_identity(user) else mask_identity(value)
 
 
-__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_see_identity", "mask_identity",
+__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_see_identity", "can_see_health",
+           "mask_identity",
            "identity_for", "require_commune_in_area", "user_covers_commune", "user_sees_whole_province"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from ansinh.core.audit import audit_record
 from ansinh.core.errors import DomainError, PermissionDenied
 from ansinh.core.xlsx import add_notes_sheet, add_table_sheet, open_workbook
+from ansinh.registry.access_log import access_export
 from ansinh.registry.models import Person
 
 EXPORTERS_HELP = "Chỉ quản trị hệ thống xuất toàn bộ dữ liệu của một người (theo yêu cầu của chính người đó)."
@@ -152,6 +153,8 @@ def person_data_export(*, actor, person: Person, purpose: str) -> bytes:
         ])
     finally:
         wb.close()
+    access_export(actor=actor, persons=[person.pk], obj=person, purpose=purpose, identity_shown=True,
+                  what="Tải tệp toàn bộ dữ liệu cá nhân của một người")
     audit_record(actor=actor, action="api.person_data_export", obj=person,
                  summary=f"Xuất toàn bộ dữ liệu cá nhân của {person.full_name}: {purpose}"[:500],
                  details={"purpose": purpose, "tables": dict(counts)})

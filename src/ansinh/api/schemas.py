@@ -244,7 +244,8 @@ class EnrolmentOut(Schema):
     decision_number: str
     commune: Unit
     household: HouseholdRef | None
-    category: str
+    category: str = Field(description="Diện (mã NCC hoặc TGXH). Diện cho biết khuyết tật, bệnh, HIV hoặc thương tật "
+                                      "được che với vai trò không cần (dữ liệu cá nhân nhạy cảm).")
 
 
 class EnrolledData(Schema):

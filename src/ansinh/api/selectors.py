@@ -119,13 +119,33 @@ def enrolments_on(*, user, person: Person, register: str, day: dt.date) -> list:
 
 
 ACCESS_LOG_LIMIT = 500
+SOURCES = {"api": "Hệ thống kết nối (API)", "view": "Xem trang", "identity": "Tra cứu theo số định danh",
+           "export": "Tải tệp"}
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    """One line of the access log: a person given out to a connected system, or a page view or file of a user."""
+
+    at: dt.datetime
+    source: str  # a key of SOURCES
+    who: str  # the connected system or the user
+    what: str  # the operation or the page / file
+    purpose: str
+    person: Person | None  # the person, when the line is about one (always for the API)
+    count: int
+    identity_shown: bool = False
+
+    @property
+    def source_label(self) -> str:
+        return SOURCES.get(self.source, self.source)
 
 
 def disclosures(*, user, person: Person | None = None, client_id: int | None = None, since: dt.date | None = None,
                 until: dt.date | None = None) -> QuerySet:
-    """The access log: which connected system was given which person, when, by which operation and for what
-    purpose (newest first, at most 500). Readers: ``api.permissions.ACCESS_LOG_READERS``; the people are those of
-    the reader's area (through the registry's selector)."""
+    """The access log of the API: which connected system was given which person, when, by which operation and for
+    what purpose (newest first, at most 500). Readers: ``api.permissions.ACCESS_LOG_READERS``; the people are those
+    of the reader's area (through the registry's selector)."""
     from ansinh.api.models import ApiDisclosure
     from ansinh.api.permissions import can_read_access_log
 
@@ -143,6 +163,73 @@ def disclosures(*, user, person: Person | None = None, client_id: int | None = N
     return qs.select_related("call", "client", "person", "person__commune").order_by("-at", "-id")[:ACCESS_LOG_LIMIT]
 
 
+def page_accesses(*, user, person: Person | None = None, actor: str = "", kind: str = "",
+                  since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
+    """The access log of the pages (``registry.PersonAccess``): views, look-ups by identity number, files; for a
+    reader of a smaller area than the province, only the accesses that touched someone of that area."""
+    from django.db.models import Exists, OuterRef
+
+    from ansinh.accounts.permissions import area_commune_ids, user_sees_whole_province
+    from ansinh.api.permissions import can_read_access_log
+    from ansinh.registry.models import PersonAccess, PersonAccessItem
+
+    if not can_read_access_log(user):
+        return PersonAccess.objects.none()
+    qs = PersonAccess.objects.all()
+    if person is not None:
+        qs = qs.filter(Exists(PersonAccessItem.objects.filter(access=OuterRef("pk"), person=person)))
+    elif not user_sees_whole_province(user):
+        qs = qs.filter(Exists(PersonAccessItem.objects.filter(access=OuterRef("pk"),
+                                                              person__commune_id__in=area_commune_ids(user))))
+    if actor:
+        qs = qs.filter(actor__username=actor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.select_related("actor").order_by("-at", "-id")[:ACCESS_LOG_LIMIT]
+
+
+API_OPERATIONS = {
+    "registry_search": "Tìm nhân khẩu", "person_read": "Xem một nhân khẩu", "household_read": "Xem một hộ",
+    "enrolment_check": "Hỏi đang hưởng theo sổ", "payroll_sheet": "Xem bảng chi trả",
+}
+
+
+def access_log(*, user, person: Person | None = None, source: str = "", client_id: int | None = None,
+               actor: str = "", since: dt.date | None = None, until: dt.date | None = None) -> list[AccessRow]:
+    """Page and API accesses together, newest first, at most ``ACCESS_LOG_LIMIT``: a user's filter drops the API
+    lines, a connected system's filter the page lines."""
+    rows: list[AccessRow] = []
+    if source in ("", "api") and not actor:
+        for r in disclosures(user=user, person=person, client_id=client_id, since=since, until=until):
+            operation = r.call.details.get("operation", "")
+            rows.append(AccessRow(at=r.at, source="api", who=r.client.name, what=API_OPERATIONS.get(operation, operation),
+                                  purpose="; ".join(r.call.details.get("purposes") or []), person=r.person, count=1))
+    if source != "api" and not client_id:
+        accesses = list(page_accesses(user=user, person=person, actor=actor, kind=source, since=since, until=until))
+        singles = _single_persons(a.pk for a in accesses if a.person_count == 1)
+        for a in accesses:
+            rows.append(AccessRow(at=a.at, source=a.kind, who=f"{a.actor.get_full_name() or a.actor.username} "
+                                                              f"({a.actor.username})",
+                                  what=a.what, purpose=a.purpose, person=person or singles.get(a.pk),
+                                  count=a.person_count, identity_shown=a.identity_shown))
+    rows.sort(key=lambda r: r.at, reverse=True)
+    return rows[:ACCESS_LOG_LIMIT]
+
+
+def _single_persons(access_ids) -> dict[int, Person]:
+    from ansinh.registry.models import PersonAccessItem
+
+    ids = list(access_ids)
+    if not ids:
+        return {}
+    return {item.access_id: item.person for item in
+            PersonAccessItem.objects.filter(access_id__in=ids).select_related("person", "person__commune")}
+
+
 def person_by_identity(*, user, number: str) -> Person | None:
     """A complete identity number typed in a page's search box (UIN, CMND or BHXH), inside the user's area."""
     digits = digits_only(number)
@@ -150,3 +237,99 @@ def person_by_identity(*, user, number: str) -> Person | None:
     if kind is None or digits != number.strip():
         return None
     return persons_by_identifier(user=user, kind=kind, value=digits).first()
+
+
+# ---------------------------------------------------------------- personal-data protection registers
+
+def requests_for_user(*, user, status: str = "", state: str = "") -> QuerySet:
+    """Data subjects' requests (administrators and inspectors; anyone else a 404). ``state``: 'overdue' — waiting
+    past the acknowledgement or the answer deadline."""
+    from django.http import Http404
+
+    from ansinh.api.models import DataSubjectRequest, RequestStatus
+    from ansinh.api.permissions import can_read_protection
+
+    if not can_read_protection(user):
+        raise Http404("Không tìm thấy.")
+    qs = DataSubjectRequest.objects.select_related("person", "person__commune", "created_by")
+    if status:
+        qs = qs.filter(status=status)
+    if state == "overdue":
+        today = timezone.localdate()
+        qs = qs.filter(Q(status=RequestStatus.RECEIVED, acknowledgement_due__lt=today)
+                       | Q(status=RequestStatus.ACKNOWLEDGED, answer_due__lt=today))
+    return qs
+
+
+def request_get(*, user, pk: int):
+    from django.http import Http404
+
+    found = requests_for_user(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("Không tìm thấy yêu cầu.")
+    return found
+
+
+def request_due(request) -> tuple[dt.date | None, str]:
+    """The deadline the request waits for now and its state ('overdue', 'soon', '')."""
+    from ansinh.api.models import RequestStatus
+    from ansinh.api.protection import deadline_state
+
+    due = {RequestStatus.RECEIVED: request.acknowledgement_due,
+           RequestStatus.ACKNOWLEDGED: request.answer_due}.get(request.status)
+    return due, deadline_state(due)
+
+
+def breaches_for_user(*, user, status: str = "") -> QuerySet:
+    from django.http import Http404
+
+    from ansinh.api.models import DataBreach
+    from ansinh.api.permissions import can_read_protection
+
+    if not can_read_protection(user):
+        raise Http404("Không tìm thấy.")
+    qs = DataBreach.objects.select_related("created_by")
+    return qs.filter(status=status) if status else qs
+
+
+def breach_get(*, user, pk: int):
+    from django.http import Http404
+
+    found = breaches_for_user(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("Không tìm thấy vụ vi phạm.")
+    return found
+
+
+def todo_items(user) -> list:
+    """For the administrators: requests to acknowledge (2 working days) and to answer, those overdue, and breaches
+    whose 72-hour clock runs (not yet notified)."""
+    from django.urls import reverse
+
+    from ansinh.api.models import BreachStatus, DataBreach, DataSubjectRequest
+    from ansinh.api.permissions import REQUEST_WORKFLOW, can_keep_protection
+    from ansinh.core.todo import TodoItem, present, workflow_todo
+
+    if not can_keep_protection(user):
+        return []
+    section, requests_url = "Bảo vệ dữ liệu cá nhân", reverse("api_pages:request_list")
+    requests = DataSubjectRequest.objects.all()
+    overdue = requests_for_user(user=user, state="overdue")
+    open_breaches = DataBreach.objects.filter(status=BreachStatus.OPEN)
+    oldest_breach = open_breaches.order_by("detected_at").first()
+    return present([
+        workflow_todo(REQUEST_WORKFLOW, user=user, queryset=requests, step="acknowledge", section=section,
+                      label="Yêu cầu của chủ thể dữ liệu chờ phản hồi (2 ngày làm việc)",
+                      url=f"{requests_url}?status=received"),
+        workflow_todo(REQUEST_WORKFLOW, user=user, queryset=requests, step="answer", section=section,
+                      label="Yêu cầu của chủ thể dữ liệu chờ thực hiện, trả lời",
+                      url=f"{requests_url}?status=acknowledged"),
+        TodoItem(section=section, label="Yêu cầu quá hạn phản hồi hoặc trả lời", count=overdue.count(),
+                 url=f"{requests_url}?state=overdue",
+                 oldest=overdue.order_by("created_at").values_list("created_at", flat=True).first()),
+        TodoItem(section=section, label="Vi phạm dữ liệu cá nhân chưa thông báo cơ quan chuyên trách (72 giờ)",
+                 count=open_breaches.count(),
+                 url=(reverse("api_pages:breach_detail", args=[oldest_breach.pk]) if oldest_breach
+                      else reverse("api_pages:breach_list")),
+                 oldest=oldest_breach.detected_at if oldest_breach else None),
+    ])

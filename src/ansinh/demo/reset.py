@@ -6,20 +6,30 @@ from django.db import connection
 
 from ansinh.core.safety import refuse_in_production
 from ansinh.core.sql import compose, join, table
-from ansinh.registry.models import Household, Membership, Person, RegistryImport
+from ansinh.registry.models import (
+    Household,
+    Membership,
+    Person,
+    PersonAccess,
+    PersonAccessItem,
+    RegistryImport,
+)
 
 
 def registry_truncate() -> None:
     """Remove every household, person and membership (demo reset only)."""
     refuse_in_production("xoá toàn bộ hộ, nhân khẩu (demo_load --reset)")
-    models = [Membership, Person, Household, *(m.history.model for m in (Membership, Person, Household)),
-              RegistryImport]
+    from ansinh.api.models import ApiDisclosure, DataSubjectRequest
+
+    models = [ApiDisclosure, PersonAccessItem, PersonAccess, Membership, Person, Household,
+              *(m.history.model for m in (Membership, Person, Household)), RegistryImport]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(*compose("TRUNCATE {tables} CASCADE", tables=join(", ", (table(m) for m in models))))
         else:
             cursor.execute(*compose("UPDATE {table} SET head_id = NULL", table=table(Household)))
             cursor.execute(*compose("UPDATE {table} SET merged_into_id = NULL", table=table(Person)))
+            cursor.execute(*compose("UPDATE {table} SET person_id = NULL", table=table(DataSubjectRequest)))
             for model in models:
                 cursor.execute(*compose("DELETE FROM {table}", table=table(model)))
 

@@ -31,6 +31,7 @@ from ansinh.payments.permissions import BATCH_WORKFLOW, require_agent_account, r
 from ansinh.payments.selectors import batch_lines_frame, batch_visible
 from ansinh.programmes.models import BeneficiaryList, ListRow, ListStatus
 from ansinh.programmes.services.workflow import list_mark_paid, list_reconcile
+from ansinh.registry.access_log import access_export
 
 EXPORT_HEADERS = ["STT", "Họ và tên", "Ngày sinh", "Số định danh", "Địa chỉ", "Nhóm", "Số tháng", "Số tiền",
                   "Kết quả", "Ngày chi trả", "Số tiền đã chi", "Lý do không chi trả", "Kinh phí hoàn trả"]
@@ -118,6 +119,8 @@ def batch_export(*, actor: User, batch: PaymentBatch, target) -> object:
             BATCH_WORKFLOW.perform(locked, BatchStep.EXPORT, actor=actor, summary=f"Gửi danh sách chi trả {bl}")
         else:
             audit_record(actor=actor, action="payment.batch_export", obj=batch, summary=f"Xuất danh sách chi trả {bl}")
+        access_export(actor=actor, persons=PaymentLine.objects.filter(batch=batch).values("person_id"), obj=batch,
+                      what=f"Tải tệp danh sách chi trả {bl} – {bl.programme.name}")
     return target
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import polars as pl
 from django.contrib import messages
@@ -17,6 +18,7 @@ from ansinh.accounts.models import Role, User
 from ansinh.accounts.permissions import (
     area_commune_ids,
     area_current_communes,
+    can_see_identity,
     identity_for,
     user_sees_whole_province,
 )
@@ -55,7 +57,10 @@ from ansinh.payroll.reconciliation import (
     reconciliation_export,
 )
 from ansinh.payroll.services import export, generation, recoveries, registers, workflow
+from ansinh.policy.variables.enums import TgxhCategory
+from ansinh.programmes import sensitive
 from ansinh.programmes.models import EnrolmentChange
+from ansinh.registry.access_log import access_view
 
 STEPS = {SheetStep.SUBMIT, SheetStep.RETURN, SheetStep.APPRAISE, SheetStep.APPROVE, SheetStep.SEND,
          SheetStep.RECONCILE}
@@ -324,6 +329,31 @@ def reconciliation_xlsx(request: HttpRequest, register: str, year: int, month: i
     return response
 
 
+def _explanation(user, line: dict) -> str:
+    """The explanation link of a line, or "" when its facts reveal health (a disability category, an injury rate)
+    to a role that does not need them (``programmes.sensitive``): the link would carry them."""
+    facts = line["facts"]
+    if isinstance(facts, str):
+        try:
+            facts = json.loads(facts or "{}")
+        except ValueError:
+            facts = {}
+    facts = facts or {}
+    if sensitive.facts_for(user, facts) != facts:
+        return ""
+    return explanation_for(line["register"], line["kind"], line["entitlement_month"], facts)
+
+
+def _category(user, obj) -> str:
+    """The NCC or TGXH category of an enrolment or an event, by its label, masked when it reveals health."""
+    if obj.ncc_category:
+        return sensitive.category_for(user, obj.ncc_category, obj.get_ncc_category_display())
+    if obj.tgxh_category:
+        label = TgxhCategory[obj.tgxh_category].value if obj.tgxh_category in TgxhCategory.__members__ else None
+        return sensitive.category_for(user, obj.tgxh_category, label)
+    return ""
+
+
 @login_required
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's payments, each line with its explanation link, the enrolments and the recoveries ledger."""
@@ -332,8 +362,10 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     kinds, reasons = dict(LineKind.choices), dict(UnpaidReason.choices)
     lines = [{**r, "kind_label": kinds.get(r["kind"], r["kind"]), "register_label": register_label(r["register"]),
               "reason_label": reasons.get(r["reason"], "") if r["reason"] else "",
-              "explain": explanation_for(r["register"], r["kind"], r["entitlement_month"], r["facts"])}
+              "explain": _explanation(user, r)}
              for r in selectors.person_history(person=person).head(600).iter_rows(named=True)]
+    access_view(actor=user, persons=[person.pk], obj=person, what="Xem lịch sử chi trả hằng tháng",
+                identity_shown=can_see_identity(user))
     entries = list(selectors.ledger_entries(person=person))
     balances = {}
     for entry in entries:
@@ -395,10 +427,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     enrolment = selectors.enrolment_get(user=user, pk=pk)
+    events = enrolment.events.select_related("recorded_by", "to_commune", "from_commune").order_by("effective_month",
+                                                                                                  "pk")
+    access_view(actor=user, persons=[enrolment.person_id], obj=enrolment,
+                what=f"Xem hồ sơ hưởng {enrolment.get_register_display()}", identity_shown=can_see_identity(user))
     return render(request, "payroll/enrolment.html", {
-        "enrolment": enrolment, "events": enrolment.events.select_related("recorded_by", "to_commune",
-                                                                         "from_commune").order_by("effective_month",
-                                                                                                  "pk"),
+        "enrolment": enrolment,
+        "events": [(e, _category(user, e), sensitive.health_field_for(user, e.ncc_injury_rate)) for e in events],
+        "category": _category(user, enrolment),
+        "injury_rate": sensitive.health_field_for(user, enrolment.ncc_injury_rate),
         "can_record": can_record_changes(user, enrolment.commune_id), "kinds": registers.KINDS_RECORDED_HERE,
         "kind_labels": dict(EnrolmentChange.choices), "identity": identity_for(user, enrolment.person.pid),
         "communes": [c for c in area_current_communes(user)[:500] if c.pk != enrolment.commune_id]})

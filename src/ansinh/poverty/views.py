@@ -50,6 +50,7 @@ from ansinh.poverty.permissions import (
 )
 from ansinh.poverty.services import housing, rounds, surveys
 from ansinh.poverty.standards import STANDARD_LABELS, indicators_for, standard_for, uses_scores
+from ansinh.registry.access_log import access_export
 
 PAGE_SIZE = 50
 YEAR_MIN, YEAR_MAX = 2015, 2100
@@ -242,6 +243,9 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.BytesIO()
     renderers.posted_list_write(data, buffer, title=[f"KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {review_round.year}",
                                                      review_round.commune.name, STANDARD_LABELS[review_round.standard]])
+    access_export(actor=request.user, persons=rows.values("household__head_id"), obj=review_round,
+                  what=f"Tải tệp kết quả rà soát hộ nghèo, cận nghèo năm {review_round.year} – {review_round.commune.name} "
+                       "(chủ hộ)")
     return _attachment(buffer.getvalue(), f"ket-qua-ra-soat-{review_round.year}-{review_round.pk}.xlsx")
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -175,3 +177,55 @@ class RegistryImport(ImportRecord):
             models.UniqueConstraint(fields=["file_sha256"], condition=Q(status="committed"),
                                     name="registryimport_committed_once"),
         ]
+
+
+# ---------------------------------------------------------------- the access log of personal data (pages)
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", _("Xem trang")
+    IDENTITY = "identity", _("Tra cứu theo số định danh")
+    EXPORT = "export", _("Tải tệp")
+
+
+class PersonAccess(models.Model):
+    """One view or export of people's data on the pages (Luật 91/2025/QH15; docs/api.md): who, when, what (the page
+    or the file), for what stated purpose, how many people. The people are ``PersonAccessItem`` rows, written
+    set-based for an export (``registry.access_log``). The access of connected systems is ``api.ApiDisclosure``."""
+
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField(_("loại truy cập"), max_length=10, choices=AccessKind.choices)
+    what = models.CharField(_("nội dung"), max_length=300)
+    purpose = models.CharField(_("mục đích khai báo"), max_length=300, blank=True)
+    person_count = models.PositiveIntegerField(_("số người"), default=0)
+    identity_shown = models.BooleanField(_("hiện số định danh đầy đủ"), default=False)
+    object_type = models.CharField(_("loại đối tượng"), max_length=64, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("lần truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["at"], name="personaccess_at_idx"),
+                   models.Index(fields=["actor", "at"], name="personaccess_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} – {self.actor} – {self.what}"
+
+
+class PersonAccessItem(models.Model):
+    """One person of one access (a page shows one, a file may hold a hundred thousand)."""
+
+    access = models.ForeignKey(PersonAccess, verbose_name=_("lần truy cập"), on_delete=models.PROTECT,
+                               related_name="items")
+    person = models.ForeignKey(Person, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("người có dữ liệu được truy cập")
+        verbose_name_plural = _("người có dữ liệu được truy cập")
+        constraints = [models.UniqueConstraint(fields=["access", "person"], name="personaccessitem_once")]
+        indexes = [models.Index(fields=["person", "access"], name="personaccessitem_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.access_id} → {self.person_id}"

@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ansinh.accounts.permissions import area_current_communes, identity_for
+from ansinh.accounts.permissions import area_current_communes, can_see_identity, identity_for
 from ansinh.core.errors import DomainError
 from ansinh.core.params import choice_param, int_param, page_param, text_param
 from ansinh.registry import selectors, services
+from ansinh.registry.access_log import access_identity_lookup, access_view
 from ansinh.registry.forms import (
     ChangeHeadForm,
     DeathForm,
@@ -47,6 +48,11 @@ def _looks_like_identity(query: str) -> bool:
     return len(digits) >= 6 and len(digits) == len(query.replace(" ", ""))
 
 
+def _is_complete_identity(query: str) -> bool:
+    digits = "".join(ch for ch in query if ch.isdigit())
+    return len(digits) in (9, 10, 12) and len(digits) == len(query.replace(" ", ""))
+
+
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     """The search. The form is sent by POST, so that an identity number typed in the box never lands in a URL
@@ -62,6 +68,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     page = page_param(params)
     rows = [] if refused else list(persons[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    if rows and request.method == "POST" and _is_complete_identity(query):
+        # a complete number names who it is: the look-up is in the access log with the people it found
+        access_identity_lookup(actor=request.user, persons=[p.pk for p in rows[:PAGE_SIZE]],
+                               what="Tra cứu nhân khẩu theo số định danh", identity_shown=can_see_identity(request.user))
     context = {
         "rows": [(p, identity_for(request.user, p.pid), identity_for(request.user, p.cmnd)) for p in rows[:PAGE_SIZE]],
         "has_next": len(rows) > PAGE_SIZE, "page": page, "params": {**params.dict(), "q": "" if refused else query},
@@ -80,6 +90,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # 404, the same answer as for a person who does not exist (a 403 would confirm that the person exists).
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     user = request.user
+    access_view(actor=user, persons=[person.pk], obj=person, what="Xem hồ sơ nhân khẩu",
+                identity_shown=can_see_identity(user) and bool(person.pid or person.cmnd or person.social_insurance_no))
     return render(request, "registry/person_detail.html", {
         "person": person,
         "pid": identity_for(user, person.pid), "cmnd": identity_for(user, person.cmnd),
@@ -148,6 +160,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _household_page(request, household, *, member_form=None, move_form=None, status=200):
     members = [(m, identity_for(request.user, m.person.pid)) for m in selectors.household_members(household=household)]
+    if status == 200:
+        access_view(actor=request.user, persons=sorted({m.person_id for m, _ in members}), obj=household,
+                    what=f"Xem hộ {household.code} và các thành viên",
+                    identity_shown=can_see_identity(request.user) and any(m.person.pid for m, _ in members))
     return render(request, "registry/household_detail.html", {
         "household": household, "members": members,
         "current_members": [m for m, _ in members if m.left_date is None],

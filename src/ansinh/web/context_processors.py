@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from django.urls import reverse
 
-from ansinh.api.permissions import can_read_access_log
+from ansinh.api.permissions import can_read_access_log, can_read_protection
 from ansinh.api.personal_data import can_export_person_data
 from ansinh.casework import permissions as casework_permissions
 from ansinh.dossiers import permissions as dossier_permissions
@@ -83,9 +83,12 @@ def _groups(user) -> list[NavGroup]:
 def _personal_data(user) -> list[tuple[str, str]]:
     entries = []
     if can_read_access_log(user):
-        entries.append(("Nhật ký truy cập dữ liệu cá nhân (API)", reverse("api_pages:access_log")))
+        entries.append(("Nhật ký truy cập dữ liệu cá nhân", reverse("api_pages:access_log")))
     if can_export_person_data(user):
         entries.append(("Xuất dữ liệu cá nhân của một người", reverse("api_pages:person_data")))
+    if can_read_protection(user):
+        entries += [("Yêu cầu của chủ thể dữ liệu", reverse("api_pages:request_list")),
+                    ("Vi phạm dữ liệu cá nhân", reverse("api_pages:breach_list"))]
     return entries
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from ansinh.api import selectors as protection
 from ansinh.core.charts import Bar, hbars, pyramid
 from ansinh.core.formatting import vn_money, vn_number, vn_percent
 from ansinh.core.todo import TodoItem
@@ -26,7 +27,7 @@ from ansinh.registry.selectors import registry_overview
 # In the order the home page shows them: the daily work first.
 TODO_SOURCES: tuple[Callable[..., list[TodoItem]], ...] = (
     programmes.todo_items, payments.todo_items, payroll.todo_items, matching.todo_items, poverty.todo_items,
-    labour.todo_items, policy.todo_items)
+    labour.todo_items, policy.todo_items, protection.todo_items)
 COMMUNES_IN_CHART = 12
 
 

@@ -11,6 +11,7 @@ from ansinh.api.endpoints.common import ERRORS, account, correlation_id, rejecte
 from ansinh.api.errors import ApiError
 from ansinh.api.selectors import SearchRefused, enrolments_on, person_for_enrolment
 from ansinh.payroll.sources import enrolment_entitled_on
+from ansinh.programmes import sensitive
 from ansinh.programmes.models import Register
 
 router = Router(tags=["Sổ đối tượng đang hưởng"])
@@ -44,14 +45,17 @@ def _answer(request, user, item: schemas.EnrolledRequestItem) -> dict:
     entitled = [e for e in enrolments if enrolment_entitled_on(e, c.on_date)]
     returned(request, persons=[person.pk], households=sorted({e.household_id for e in enrolments if e.household_id}),
              item=item)
+    user_enrolments = [_enrolment(user, e) for e in entitled]
     return {"reference_id": item.reference_id, "timestamp": timezone.now(), "status": "succ",
             "status_reason_code": None, "status_reason_message": None, "locale": item.locale,
             "data": {"person_id": person.pk, "register_code": c.register_code, "on_date": c.on_date, "enrolled": bool(entitled),
-                     "enrolments": [_enrolment(e) for e in entitled]}}
+                     "enrolments": user_enrolments}}
 
 
-def _enrolment(e) -> dict:
+def _enrolment(user, e) -> dict:
+    """One enrolment; a category that reveals health (``programmes.sensitive``) masked for a client whose role does
+    not need it."""
     return {"register_code": e.register, "register_name": str(Register(e.register).label), "start_date": e.start_date,
             "end_date": e.end_date, "decision_number": e.decision_number, "commune": records.unit(e.commune),
             "household": {"id": e.household.pk, "code": e.household.code} if e.household_id else None,
-            "category": e.ncc_category or e.tgxh_category or ""}
+            "category": sensitive.category_for(user, e.ncc_category or e.tgxh_category or "")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ansinh.accounts.models import User
-from ansinh.accounts.permissions import identity_for
+from ansinh.accounts.permissions import can_see_identity, identity_for
 from ansinh.core.audit import audit_record
 from ansinh.core.errors import PermissionDenied
 from ansinh.core.formatting import vn_money, vn_number
@@ -17,6 +17,7 @@ from ansinh.payroll import selectors
 from ansinh.payroll.models import LineKind, PayrollSheet, ResultStatus, SheetStatus, UnpaidReason
 from ansinh.payroll.services.workflow import fee_amount, fee_rate
 from ansinh.payroll.xlsx import Notes, Table, write_workbook
+from ansinh.registry.access_log import access_export
 
 HEADERS = ["STT", "Họ và tên", "Ngày sinh", "Số định danh", "Thôn/xóm", "Tăng mới", "Trợ cấp tháng", "Truy lĩnh",
            "Chưa nhận các tháng trước", "Trợ cấp một lần khi chết", "Mai táng phí", "Tổng số tiền", "Kỳ chi trả",
@@ -80,6 +81,10 @@ def sheet_export(*, actor: User, sheet: PayrollSheet, target) -> object:
     with transaction.atomic():
         audit_record(actor=actor, action="payroll_sheet.export", obj=sheet,
                      summary=f"Xuất danh sách chi trả {sheet}: {vn_number(len(payees))} người, {vn_money(sums['total'])}")
+        people = lines["person_id"] if "person_id" in lines.columns else payees["person_id"]
+        access_export(actor=actor, persons=people, obj=sheet, identity_shown=can_see_identity(actor),
+                      what=f"Tải tệp danh sách chi trả {REGISTER_TITLES[sheet.register].lower()} tháng {period} – "
+                           f"{sheet.commune.name}")
     return target
 
 
