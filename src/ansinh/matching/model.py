@@ -60,6 +60,11 @@ def _sql(condition: str, label: str, **config) -> cll.CustomLevel:
     return level.configure(**config) if config else level
 
 
+# «Nguyễn Hùng Văn» for «Nguyễn Văn Hùng»: middle and given name typed in each other's place
+SWAPPED = "name_set_f_l = name_set_f_r AND given_f_l <> given_f_r"  # normalize: the words of middle + given name
+OTHER_GIVEN_NAME_M = 0.0005
+
+
 def name_comparisons() -> list[cl.CustomComparison]:
     """Family, middle and given name compared folded (tones off), each on its own,
     with term-frequency adjustment on family and given name; the full name with
@@ -70,9 +75,14 @@ def name_comparisons() -> list[cl.CustomComparison]:
         comparison_levels=[
             cll.NullLevel("given_f"),
             cll.ExactMatchLevel("given_f", term_frequency_adjustments=True),
+            _sql(SWAPPED, "tên và tên đệm đảo chỗ"),
             cll.DamerauLevenshteinLevel("given_f", 1),
             cll.JaroWinklerLevel("given_f", 0.88),
-            cll.ElseLevel(),
+            # another given name altogether: the same person only through a name change or a gross keying
+            # error. EM cannot tell (twins share family, middle name, date and commune, and would teach it that
+            # a match often has another name), so m is a fixed prior, as for two different identity numbers.
+            cll.ElseLevel().configure(label_for_charts="khác tên", m_probability=OTHER_GIVEN_NAME_M,
+                                      fix_m_probability=True),
         ],
     )
     family = cl.CustomComparison(
@@ -92,6 +102,7 @@ def name_comparisons() -> list[cl.CustomComparison]:
             # "Thị" is over half the women, "Văn" 40 % of the men: the agreement weighs by its frequency
             _sql("middle_f_l = middle_f_r", "giống nhau",
                  tf_adjustment_column="middle_f", tf_adjustment_weight=1.0),
+            _sql(SWAPPED, "tên đệm và tên đảo chỗ"),
             _sql("middle_f_l IS NULL AND middle_f_r IS NULL", "cả hai không có tên đệm"),
             _sql("middle_f_l IS NULL OR middle_f_r IS NULL", "một bên không có tên đệm"),
             _sql("instr(middle_f_l, middle_f_r) > 0 OR instr(middle_f_r, middle_f_l) > 0",
@@ -194,6 +205,12 @@ def vietnamese_blocking_rules() -> list:
         block_on("date_block", "commune_now"),
         CustomRule(f"l.full_name_f = r.full_name_f AND l.birth_year = r.birth_year AND {year_only_or_same_commune}"),
         block_on("family_f", "given_f", "birth_year", "commune_now"),
+        # middle and given name swapped («Nguyễn Hùng Văn»): the same birth key
+        CustomRule("l.family_f = r.family_f AND l.name_set_f = r.name_set_f AND l.given_f <> r.given_f "
+                   "AND l.dm_key = r.dm_key"),
+        # the birth year off by one, day and month kept: the same full name
+        CustomRule("l.full_name_f = r.full_name_f AND l.birth_day = r.birth_day AND l.birth_month = r.birth_month "
+                   "AND abs(l.birth_year - r.birth_year) = 1"),
         # a typo in the given name when one record knows only the birth year
         CustomRule("l.family_f = r.family_f AND l.middle_f = r.middle_f AND l.birth_year = r.birth_year "
                    "AND l.commune_now = r.commune_now AND (l.birth_day IS NULL OR r.birth_day IS NULL)"),
@@ -599,7 +616,10 @@ def predict(
             progress(1, 1)
     logger.info("predict: %d pairs ≥ %s in %.1f s", pairs.height, threshold, time.perf_counter() - started)
     clusters = pl.DataFrame()
-    if cluster:
+    if cluster and other is None:
+        clusters = constrained_clusters(pairs, records, model.thresholds.review)
+        logger.info("clustering: %.1f s", time.perf_counter() - started)
+    elif cluster:
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             df_predict, threshold_match_probability=model.thresholds.review
         )
@@ -607,6 +627,45 @@ def predict(
             ["source_dataset"] if other is not None else []))
         logger.info("clustering: %.1f s", time.perf_counter() - started)
     return Prediction(pairs=pairs, clusters=clusters, blocking=blocking)
+
+
+def constrained_clusters(pairs: pl.DataFrame, records: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """Clusters of one file (``unique_id, cluster_id``) from its pairs at ``threshold``, strongest pair first,
+    never joining two clusters that hold different 12-digit numbers or different CMNDs: two people with their own
+    numbers are two people, however a chain of pairs through a record without a number links them (twins, a
+    parent and a child of the same name). Connected components alone would merge them."""
+    ids = records["unique_id"].to_list()
+    numbers = {uid: (pid, cmnd) for uid, pid, cmnd in zip(ids, records["pid"].to_list(), records["cmnd"].to_list(),
+                                                          strict=True)}
+    parent: dict[Any, Any] = {}
+    held: dict[Any, tuple[set, set]] = {}
+
+    def root(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def holds(x) -> tuple[set, set]:
+        if x not in held:
+            pid, cmnd = numbers.get(x, (None, None))
+            held[x] = ({pid} if pid else set(), {cmnd} if cmnd else set())
+        return held[x]
+
+    edges = pairs.filter(pl.col("match_probability") >= threshold).sort(
+        ["match_probability", "unique_id_l", "unique_id_r"], descending=[True, False, False])
+    for left, right in edges.select("unique_id_l", "unique_id_r").iter_rows():
+        a, b = root(left), root(right)
+        if a == b:
+            continue
+        (pids_a, cmnds_a), (pids_b, cmnds_b) = holds(a), holds(b)
+        if (pids_a and pids_b and pids_a != pids_b) or (cmnds_a and cmnds_b and cmnds_a != cmnds_b):
+            continue
+        parent[b] = a
+        held[a] = (pids_a | pids_b, cmnds_a | cmnds_b)
+    return pl.DataFrame({"unique_id": ids, "cluster_id": [str(root(uid)) for uid in ids]},
+                        schema={"unique_id": records.schema["unique_id"], "cluster_id": pl.String})
 
 
 def score_candidates(record: dict[str, Any], candidates: list[dict[str, Any]], model: MatchModel, *,

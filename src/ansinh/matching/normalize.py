@@ -39,6 +39,7 @@ MATCH_COLUMNS = [
     "family_f",
     "middle_f",
     "given_f",
+    "name_set_f",
     "sex",
     "birth_year",
     "birth_month",
@@ -116,6 +117,11 @@ def _names(df: pl.DataFrame) -> pl.DataFrame:
         family_f=_null_if_empty(family.fill_null("")),
         middle_f=_null_if_empty(middle.fill_null("")),
         given_f=_null_if_empty(given.fill_null("")),
+    ).with_columns(
+        # the words of middle and given name in order: «Thị Kim Hoa» and «Hoa Thị Kim» (swapped) share it
+        name_set_f=pl.when(pl.col("given_f").is_not_null() & pl.col("middle_f").is_not_null()).then(
+            pl.concat_str([pl.col("middle_f"), pl.col("given_f")], separator=" ").str.split(" ").list.sort()
+            .list.join(" ")),
     ).drop("__full", "__fold", *(f"__{c}" for c in parts), strict=False)
 
 
