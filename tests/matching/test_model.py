@@ -141,3 +141,18 @@ def test_prediction_in_chunks_reports_progress_and_finds_the_same_pairs(prepared
     assert steps == [(i, 5) for i in range(1, 6)]
     key = ["unique_id_l", "unique_id_r"]
     assert chunked.pairs.select(key).sort(key).equals(whole.pairs.select(key).sort(key))
+
+
+def test_swapped_middle_and_given_name_is_evidence_for_and_another_given_name_against(shipped_model):
+    """«Phan Hoa Thị Kim» for «Phan Thị Kim Hoa» (middle and given typed in each other's place) weighs for the
+    match on both name parts; a twin «Phan Thị Kim Nga» born the same day in the same commune weighs against on
+    the given name (a fixed m: EM, seeing twins, would learn that a match often has another name)."""
+    person = {"unique_id": 1, "full_name": "Phan Thị Kim Hoa", "sex": "F", "birth_date": "10/04/1954",
+              "commune_code": "18199"}
+    swapped = {**person, "unique_id": 2, "full_name": "Phan Hoa Thị Kim"}
+    twin = {**person, "unique_id": 3, "full_name": "Phan Thị Kim Nga"}
+    by_id = {r["unique_id_r"]: r for r in mm.score_candidates(person, [swapped, twin], shipped_model).to_dicts()}
+    assert by_id[2]["mw_given_f"] > 0 and by_id[2]["mw_middle_f"] > 0
+    assert by_id[3]["mw_given_f"] < -5
+    # the swapped record is merged automatically; the twin at most goes to an officer's review
+    assert by_id[2]["match_probability"] >= shipped_model.thresholds.auto_merge > by_id[3]["match_probability"]
