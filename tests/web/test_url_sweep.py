@@ -70,11 +70,13 @@ pytestmark = pytest.mark.django_db
 
 MISSING_ID = 2_000_000_000  # no object has it
 HUGE_ID = "99999999999999999999"  # beyond any integer column
-OWN_APPS = ("registry", "policy", "programmes", "payments", "matching", "planning", "dossiers", "casework", "web")  # every pattern has its AUTHZ row
+OWN_APPS = ("registry", "policy", "programmes", "payments", "matching", "planning", "dossiers", "casework",
+            "api_pages", "web")  # every pattern has its AUTHZ row
 # The sweep is reported in groups: the site's own pages (login, logout, home), each app above, the Django admin,
 # and «others» — the apps being built (payroll, poverty review, labour…), swept with ids that do not exist and a
 # round of hostile parameters for each role a page serves, without a row in the table yet.
-GROUPS = ("site", "registry", "policy", "programmes", "payments", "matching", "planning", "dossiers", "casework", "admin", "api", "others")
+GROUPS = ("site", "registry", "policy", "programmes", "payments", "matching", "planning", "dossiers", "casework",
+          "api_pages", "admin", "api", "others")
 # The API (/api/v1/) authenticates connected systems by key, never by the pages' session: every role of the sweep
 # (signed in to the pages) and the anonymous visitor get its 401 JSON error — except the schema and its documents,
 # which are public. Who may do what through the API, with keys, is tests/api/test_authorization_matrix.py.
@@ -328,6 +330,7 @@ def _build_world(tmp) -> World:
     o["merge_a"] = matching.persons_merge(actor=u["officer_a"], kept=kept, merged=merged).pk
 
     _dossiers_and_casework(world, tmp, commune_a)
+    _personal_data_protection(world)
 
     # -- policy: a change proposed by the administrator, waiting for another one
     o["change"] = policy.parameter_change_propose(actor=u["admin"], parameter="tgxh.standard_level",
@@ -412,6 +415,21 @@ def _dossiers_and_casework(world: World, tmp, commune_a) -> None:
         decision_date=today, subject="UBND phường", team="Đoàn 1").pk
 
 
+def _personal_data_protection(world: World) -> None:
+    """A data subject's request about person A (to acknowledge) and a breach whose 72-hour clock runs."""
+    from django.utils import timezone
+
+    from ansinh.api import protection
+    from ansinh.registry.models import Person
+
+    u, o = world.users, world.objects
+    o["data_request"] = protection.request_receive(actor=u["admin"], person=Person.objects.get(pk=o["person_a"]), details=protection.RequestDetails(
+        kind="provide", channel="post", received_on=timezone.localdate(), requester_name="Nguyễn Văn Hùng",
+        details="Xin bản sao dữ liệu")).pk
+    o["breach"] = protection.breach_record(actor=u["admin"], details=protection.BreachDetails(
+        detected_at=timezone.now(), description="Gửi nhầm tệp", data_affected="Họ tên")).pk
+
+
 @contextmanager
 def _rolled_back() -> Iterator[None]:
     """A transaction (a savepoint when nested) always rolled back. Marked as Django's TestCase marks its own, so
@@ -487,6 +505,10 @@ I_READ = (403, 403, 200, 200, 200, 403, 403, 200, 200, 403)  # inspections: insp
 I_IN_A = (404, 404, 200, 200, 200, 404, 404, 200, 200, 404)
 I_STEP = (404, 404, 302, 302, 302, 404, 404, 302, 302, 404)
 STEPS = ("submit", "appraise", "return", "post", "close", "check", "approve", "resolve_all", "supplement")
+PD_READ = (403, 403, 403, 403, 403, 403, 403, 200, 200, 403)  # personal-data protection: inspector, administrator
+PD_ADMIN = (403, 403, 403, 403, 403, 403, 403, 403, 200, 403)
+PD_ONE = (404, 404, 404, 404, 404, 404, 404, 200, 200, 404)
+PD_STEP = (404, 404, 404, 404, 404, 404, 404, 302, 302, 404)
 
 AUTHZ: list[tuple] = [  # (name, path objects, method, statuses of the columns C[, statuses of APP_ROLES])
     # name                          path objects              method  oA   oB  dist prov lead agt  ag2 insp adm oth
@@ -670,6 +692,25 @@ AUTHZ: list[tuple] = [  # (name, path objects, method, statuses of the columns C
     ("casework:inspection_detail", {"pk": "inspection_a"}, "GET", I_IN_A),
     *[(f"casework:{name}", {"pk": "inspection_a"}, "POST", I_STEP) for name in (
         "demand_add", "inspection_conclude", "inspection_to_ledger")],
+    # -- personal-data protection (``api/permissions.py``): the access log read by the administrator and the
+    # inspector; the export of one person's data by the administrator; the registers of requests and breaches kept
+    # by the administrator and read by the inspector (a step he may not take answers with a redirect and a message).
+    # Province-wide registers: anyone else a 403 on the lists, a 404 on a request or a breach.
+    ("api_pages:access_log", {}, "GET", PD_READ),
+    ("api_pages:access_log", {}, "POST", PD_READ),
+    ("api_pages:person_data", {}, "GET", PD_ADMIN),
+    ("api_pages:person_data", {}, "POST", (403, 403, 403, 403, 403, 403, 403, 403, 422, 403)),
+    ("api_pages:request_list", {}, "GET", PD_READ),
+    ("api_pages:request_list", {}, "POST", (403, 403, 403, 403, 403, 403, 403, 403, 422, 403)),
+    ("api_pages:request_detail", {"pk": "data_request"}, "GET", PD_ONE),
+    *[("api_pages:request_step", {"pk": "data_request", "step": step}, "POST", PD_STEP)
+      for step in ("phan-hoi", "tra-loi", "tu-choi")],
+    ("api_pages:request_step", {"pk": "data_request", "step": "khong-co"}, "POST", (404,) * 10),
+    ("api_pages:breach_list", {}, "GET", PD_READ),
+    ("api_pages:breach_list", {}, "POST", (403, 403, 403, 403, 403, 403, 403, 403, 422, 403)),
+    ("api_pages:breach_detail", {"pk": "breach"}, "GET", PD_ONE),
+    *[("api_pages:breach_step", {"pk": "breach", "step": step}, "POST", PD_STEP) for step in ("thong-bao", "ket-thuc")],
+    ("api_pages:breach_step", {"pk": "breach", "step": "khong-co"}, "POST", (404,) * 10),
 ]
 
 
@@ -1019,7 +1060,8 @@ def test_other_roles_hold_no_right_here():
 
     others = {name.split(":", 1)[1] for name in OTHER_ROLES}
     granted = []
-    for app in ("accounts.models", *(f"{a}.permissions" for a in OWN_APPS if a != "web")):
+    modules = {"api_pages": "api"}  # the pages' namespace and the app that holds them
+    for app in ("accounts.models", *(f"{modules.get(a, a)}.permissions" for a in OWN_APPS if a != "web")):
         module = importlib.import_module(f"ansinh.{app}")
         granted += [f"{app}.{name}: {sorted(others & value)}" for name, value in vars(module).items()
                     if isinstance(value, frozenset) and others & value]

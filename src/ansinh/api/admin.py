@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ansinh.api.models import ApiClient
+from ansinh.api.models import ApiClient, DataRequestRule
 
 
 @admin.register(ApiClient)
@@ -15,4 +15,20 @@ class ApiClientAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataRequestRule)
+class DataRequestRuleAdmin(admin.ModelAdmin):
+    """The administrator fills in the answer deadlines not confirmed from NĐ 356/2025/NĐ-CP (with their reference);
+    until then the requests of that kind cannot be acknowledged (``api.protection.answer_deadline``)."""
+
+    list_display = ("kind", "days", "working_days", "reference")
+    fields = ("kind", "days", "working_days", "reference")
+    readonly_fields = ("kind",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

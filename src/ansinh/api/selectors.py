@@ -308,15 +308,14 @@ def todo_items(user) -> list:
 
     from ansinh.api.models import BreachStatus, DataBreach, DataSubjectRequest
     from ansinh.api.permissions import REQUEST_WORKFLOW, can_keep_protection
-    from ansinh.core.todo import TodoItem, present, workflow_todo
+    from ansinh.core.todo import TodoItem, count_and_oldest, present, workflow_todo
 
     if not can_keep_protection(user):
         return []
     section, requests_url = "Bảo vệ dữ liệu cá nhân", reverse("api_pages:request_list")
     requests = DataSubjectRequest.objects.all()
-    overdue = requests_for_user(user=user, state="overdue")
-    open_breaches = DataBreach.objects.filter(status=BreachStatus.OPEN)
-    oldest_breach = open_breaches.order_by("detected_at").first()
+    overdue, oldest_overdue = count_and_oldest(requests_for_user(user=user, state="overdue"), "created_at")
+    breaches, oldest_breach = count_and_oldest(DataBreach.objects.filter(status=BreachStatus.OPEN), "detected_at")
     return present([
         workflow_todo(REQUEST_WORKFLOW, user=user, queryset=requests, step="acknowledge", section=section,
                       label="Yêu cầu của chủ thể dữ liệu chờ phản hồi (2 ngày làm việc)",
@@ -324,11 +323,10 @@ def todo_items(user) -> list:
         workflow_todo(REQUEST_WORKFLOW, user=user, queryset=requests, step="answer", section=section,
                       label="Yêu cầu của chủ thể dữ liệu chờ thực hiện, trả lời",
                       url=f"{requests_url}?status=acknowledged"),
-        TodoItem(section=section, label="Yêu cầu quá hạn phản hồi hoặc trả lời", count=overdue.count(),
-                 url=f"{requests_url}?state=overdue",
-                 oldest=overdue.order_by("created_at").values_list("created_at", flat=True).first()),
+        TodoItem(section=section, label="Yêu cầu quá hạn phản hồi hoặc trả lời", count=overdue,
+                 url=f"{requests_url}?state=overdue", oldest=oldest_overdue.created_at if oldest_overdue else None),
         TodoItem(section=section, label="Vi phạm dữ liệu cá nhân chưa thông báo cơ quan chuyên trách (72 giờ)",
-                 count=open_breaches.count(),
+                 count=breaches,
                  url=(reverse("api_pages:breach_detail", args=[oldest_breach.pk]) if oldest_breach
                       else reverse("api_pages:breach_list")),
                  oldest=oldest_breach.detected_at if oldest_breach else None),

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import polars as pl
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -44,7 +45,10 @@ def _items_from_queryset(access_id: int, queryset: models.QuerySet) -> int:
         raise ValueError("access_export: the queryset must give one column of person ids (values('person_id'))")
     inner = (queryset.order_by().annotate(logged_pid=models.F(fields[0])).values_list("logged_pid", flat=True)
              .distinct())
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a queryset that can match nothing (an empty area, ``none()``)
+        return 0
     statement = compose("INSERT INTO {table} (access_id, person_id) SELECT %s, sub.logged_pid FROM ({query}) sub "
                         "WHERE sub.logged_pid IS NOT NULL", access_id,
                         table=identifier(PersonAccessItem._meta.db_table), query=Sql(sql, tuple(params)))
