@@ -91,7 +91,7 @@ def test_warnings_before_a_deadline_and_personal_data_only_for_handlers(handler,
     with pytest.raises(Http404):
         selectors.petition_for_user(user=outside, pk=p.pk)
     report = selectors.petitions_report(user=leader, first=TODAY, last=TODAY)
-    assert report == [{"kind": "complaint", "status": "received", "n": 1}]
+    assert report == [{"kind": "complaint", "status": "received", "n": 1, "second": 0}]
 
 
 def test_an_inspection_s_amounts_become_debts_of_the_ledger_and_are_followed_up(inspector, provincial, commune_a,

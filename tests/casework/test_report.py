@@ -61,3 +61,43 @@ def test_a_bad_period_is_told_and_gives_no_file(client, report_world):
     client.force_login(report_world)
     response = client.get("/don-thu/bao-cao/", {"first": "31/02/2026", "last": "x", "tep": "xlsx"})
     assert response.status_code == 200 and "Chọn từ ngày và đến ngày." in response.content.decode()
+
+
+def test_the_report_counts_the_citizens_received_by_kind_and_outcome_in_its_own_sheet(client, report_world, leader,
+                                                                                      commune_a):
+    from django.utils import timezone
+
+    from ansinh.casework.services import receptions
+
+    def received(days_ago, **extra):
+        at = timezone.make_aware(dt.datetime.combine(TODAY - dt.timedelta(days=days_ago), dt.time(9, 0)))
+        values = {"received_at": at, "place": "Phòng tiếp công dân", "session": "regular", "kind": "complaint",
+                  "content": "Khiếu nại", "outcome": "guided", "outcome_note": "Đã giải thích",
+                  "citizens": [receptions.Citizen("Trần Thị Mai")]}
+        receptions.reception_record(actor=report_world, commune=commune_a, received_by=extra.pop("by", report_world),
+                                    details=receptions.ReceptionDetails(**{**values, **extra}))
+
+    received(3)
+    received(4, session="periodic", by=leader, outcome="petition", outcome_note="")
+    received(5, kind="feedback", people_count=8, outcome="transferred", outcome_note="UBND phường")
+    received(60)  # before the period
+    client.force_login(report_world)
+    query = {"first": (TODAY - dt.timedelta(days=30)).strftime("%d/%m/%Y"), "last": TODAY.strftime("%d/%m/%Y")}
+    page = client.get("/don-thu/bao-cao/", query).content.decode()
+    assert 'data-testid="reception-report"' in page and "Số đoàn đông người" in page
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/don-thu/bao-cao/", {**query, "tep": "xlsx"}).content))
+    assert book.sheetnames == ["Đơn thư", "Tiếp công dân"]
+    rows = [list(r) for r in book["Tiếp công dân"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    labels = rows[rows.index(next(r for r in rows if r[0] == "STT"))]
+    complaint = next(r for r in rows if r[1] == "Khiếu nại")
+    feedback = next(r for r in rows if r[1] == "Phản ánh")
+    assert complaint[labels.index("Số lượt tiếp")] == 2 and complaint[labels.index("Thủ trưởng tiếp định kỳ")] == 1
+    assert complaint[labels.index("Tiếp nhận đơn để xử lý, thụ lý")] == 1
+    assert complaint[labels.index("Giải thích, hướng dẫn")] == 1
+    assert feedback[labels.index("Số người được tiếp")] == 8 and feedback[labels.index("Số đoàn đông người")] == 1
+    total = next(r for r in rows if r[1] == "Tổng cộng")
+    assert str(total[labels.index("Số lượt tiếp")]).startswith("=SUM(")
+    # the petition the periodic reception took is in the petitions' sheet too (received, in the period)
+    sheet = book["Đơn thư"]
+    petitions_rows = [list(r) for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert next(r for r in petitions_rows if r[1] == "Khiếu nại")[2] == 5

@@ -5,6 +5,7 @@ its pages; loading again adds nothing; the reset is refused in production and em
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -199,6 +200,18 @@ def test_the_archive_and_the_petitions_wait_for_their_users(world):
     assert "Nguyễn Thị Hương" not in _page("lanhdao", f"/don-thu/{first.pk}/")
     assert "NCC-" in _page("luutru", "/ho-so-luu-tru/")
     assert "45/KL-TTr" in _page("thanhtra", "/don-thu/thanh-tra/")
+    # a second-time complaint against a first-time decision, in time and accepted; the register of citizen reception
+    from ansinh.casework.models import Reception
+
+    second = petitions.get(second_time=True)
+    assert second.first_petition.status == PetitionStatus.DECIDED and second.status == PetitionStatus.ACCEPTED
+    assert not second.lodged_late and second.number in _page("tiepdan", f"/don-thu/{second.first_petition_id}/")
+    entries = Reception.objects.filter(commune=commune)
+    assert entries.count() == 4 and entries.filter(petition__isnull=False).count() == 1
+    assert entries.filter(session="periodic", received_by__username="lanhdao").exists()
+    period = f"/don-thu/tiep-cong-dan/?first={today - dt.timedelta(days=10):%Y-%m-%d}&last={today:%Y-%m-%d}"
+    register = _page("lanhdao", period)
+    assert all(entry.number in register for entry in entries) and "đoàn đông người" in register
 
 
 def test_loading_again_adds_nothing(world):

@@ -125,3 +125,65 @@ def test_two_users_replacing_a_scan_at_once_keep_both_versions(archivist, archiv
     assert [v.number for v in versions] == [1, 2, 3] and [v.is_current for v in versions] == [False, False, True]
     assert {v.uploaded_by for v in versions[1:]} == {archivist, archivist_2}
     assert len({v.stored_file.name for v in versions}) == 3
+
+
+def _scan_files(media) -> list:
+    return [p for p in (media / "dossiers").rglob("*") if p.is_file()] if (media / "dossiers").exists() else []
+
+
+def _checked_zip(archivist, commune_a, tmp_path):
+    dossier(archivist, commune_a, number="NCC-000001")
+    dossier(archivist, commune_a, number="NCC-000002", holder="Lê Thị Hoa")
+    path = tmp_path / "dot-2.zip"
+    path.write_bytes(_zip({"NCC-000001.pdf": page_bytes("một"), "NCC-000002.png": page_bytes("hai", "png", seed=2)}))
+    record = imports.import_run(kind=SCAN_ZIP_KIND, actor=archivist, file=path, file_name=path.name).record
+    assert record.status == ImportStatus.CHECKED and record.error_rows == 0
+    return imports.import_commit_request(actor=archivist, record=record, valid_only=False)
+
+
+@pytest.mark.django_db
+def test_a_zip_whose_commit_fails_after_its_scans_were_stored_leaves_no_file(archivist, commune_a, tmp_path, _media,
+                                                                             monkeypatch):
+    """The import's own audit row (written after every scan of the zip is in the storage) fails: the transaction
+    rolls back, and the stored scans go with it."""
+    from django.db import OperationalError
+
+    record = _checked_zip(archivist, commune_a, tmp_path)
+    seen = []
+
+    def failing_audit(**kwargs):
+        seen.append(len(_scan_files(_media)))
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("ansinh.core.imports.audit_record", failing_audit)
+    with pytest.raises(OperationalError):
+        imports.import_commit(record=record)
+    assert seen == [2]  # both scans were in the storage when the commit failed
+    assert _scan_files(_media) == [] and not DocumentVersion.objects.exists()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.CHECKED and "không có dữ liệu nào được ghi" in record.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_zip_whose_database_commit_itself_fails_leaves_no_file(archivist, commune_a, tmp_path, _media, monkeypatch):
+    """In a real transaction: every row written, then the database refuses the COMMIT; no scan file stays behind."""
+    from django.db import OperationalError, connections
+
+    record = _checked_zip(archivist, commune_a, tmp_path)
+    wrapper = connections["default"]
+    real_commit, seen = wrapper.commit, []
+
+    def failing_commit():
+        seen.append(len(_scan_files(_media)))
+        if DocumentVersion.objects.exists():  # the zip's transaction (not another one): refuse its commit
+            raise OperationalError("could not serialize access due to concurrent update")
+        return real_commit()
+
+    monkeypatch.setattr(wrapper, "commit", failing_commit)
+    with pytest.raises(OperationalError):
+        imports.import_commit(record=record)
+    monkeypatch.undo()
+    assert 2 in seen  # the scans were stored when the commit was refused
+    assert _scan_files(_media) == [] and not DocumentVersion.objects.exists()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.CHECKED

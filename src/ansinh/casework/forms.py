@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
+import datetime as dt
 
-from ansinh.casework.models import Channel, PetitionKind
+from django import forms
+from django.utils import timezone
+
+from ansinh.casework.models import Channel, PetitionKind, ReceptionOutcome, ReceptionSession, RefusalGround
 from ansinh.payroll.models import REGISTER_CHOICES
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -48,6 +51,18 @@ class PetitionForm(Styled, forms.Form):
     summary = forms.CharField(label="Nội dung tóm tắt", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     complex_case = forms.BooleanField(label="Vụ việc phức tạp", required=False)
     remote_area = forms.BooleanField(label="Vùng sâu, vùng xa đi lại khó khăn", required=False)
+    # a second-time complaint (Luật Khiếu nại 2011, Điều 33)
+    second_time = forms.BooleanField(label="Khiếu nại lần hai (đối với quyết định giải quyết lần đầu)", required=False)
+    first_petition_number = forms.CharField(label="Số đơn lần đầu (nếu đơn đó có trong hệ thống, ví dụ 2026/00012)",
+                                            max_length=20, required=False)
+    first_decision_number = forms.CharField(label="Số quyết định giải quyết lần đầu (khi đơn lần đầu không có ở đây)",
+                                            max_length=60, required=False)
+    first_decision_date = forms.DateField(label="Ngày quyết định lần đầu", input_formats=DATE_FORMATS,
+                                          widget=DateInput, required=False)
+    first_decision_received_on = forms.DateField(label="Ngày người khiếu nại nhận được quyết định lần đầu",
+                                                 input_formats=DATE_FORMATS, widget=DateInput, required=False)
+    late_reason = forms.CharField(label="Trở ngại khách quan (nếu nộp quá thời hạn khiếu nại lần hai)",
+                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
 
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +72,8 @@ class PetitionForm(Styled, forms.Form):
 class AcceptForm(Styled, forms.Form):
     accepted_on = _date("Ngày thụ lý")
     handler = forms.ModelChoiceField(label="Giao cho", queryset=None, empty_label="— Chọn cán bộ —")
+    late_reason = forms.CharField(label="Trở ngại khách quan (khiếu nại lần hai nộp quá hạn)", max_length=2000,
+                                  required=False)
 
     def __init__(self, *args, handlers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,9 +99,66 @@ class CloseForm(Styled, forms.Form):
     note = forms.CharField(label="Theo dõi thực hiện", max_length=2000, required=False)
 
 
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # the register and the reports' range of dates
+
+
 class ReportForm(Styled, forms.Form):
     first = _date("Từ ngày")
     last = _date("Đến ngày")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last and not (EARLIEST <= first <= last <= LATEST):
+            raise forms.ValidationError("Kỳ báo cáo: từ ngày không sau đến ngày (từ năm 1990).")
+        return data
+
+
+class ReceptionForm(Styled, forms.Form):
+    """One entry of the register of citizen reception (Thông tư 04/2021/TT-TTCP, Mẫu số 03)."""
+
+    received_on = _date("Ngày tiếp")
+    received_time = forms.TimeField(label="Giờ tiếp", input_formats=["%H:%M", "%H:%M:%S"],
+                                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label="Địa điểm tiếp", max_length=200, initial="Phòng tiếp công dân của Sở")
+    session = forms.ChoiceField(label="Hình thức tiếp", choices=ReceptionSession.choices)
+    received_by = forms.ModelChoiceField(label="Người tiếp", queryset=None, empty_label="— Chọn —")
+    commune = forms.ModelChoiceField(label="Xã/phường nơi phát sinh vụ việc", queryset=None, empty_label="— Chọn —")
+    people_count = forms.IntegerField(label="Số người", min_value=1, max_value=10_000, initial=1)
+    citizen_name = forms.CharField(label="Họ tên công dân (người đại diện)", max_length=120)
+    citizen_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
+    citizen_identity = forms.CharField(label="Số định danh (CCCD)", max_length=12, required=False)
+    others = forms.CharField(label="Người đại diện khác (mỗi dòng: họ tên; địa chỉ; số định danh)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=3000)
+    kind = forms.ChoiceField(label="Phân loại vụ việc", choices=PetitionKind.choices)
+    content = forms.CharField(label="Nội dung vụ việc", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    handled_before = forms.CharField(label="Cơ quan đã giải quyết (nếu có)", max_length=300, required=False)
+    outcome = forms.ChoiceField(label="Hướng xử lý", choices=ReceptionOutcome.choices)
+    outcome_note = forms.CharField(label="Nội dung hướng dẫn, nơi chuyển đơn hoặc lý do từ chối", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    refusal_ground = forms.ChoiceField(label="Căn cứ từ chối tiếp (Luật Tiếp công dân, Điều 9)", required=False,
+                                       choices=[("", "—"), *RefusalGround.choices])
+    complex_case = forms.BooleanField(label="Đơn tiếp nhận: vụ việc phức tạp", required=False)
+    remote_area = forms.BooleanField(label="Đơn tiếp nhận: vùng sâu, vùng xa đi lại khó khăn", required=False)
+
+    def __init__(self, *args, communes, receivers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+        self.fields["received_by"].queryset = receivers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("received_on") and not EARLIEST <= data["received_on"] <= LATEST:
+            self.add_error("received_on", "Ngày tiếp không hợp lệ.")
+        elif data.get("received_on") and data.get("received_time"):
+            data["received_at"] = timezone.make_aware(dt.datetime.combine(data["received_on"], data["received_time"]))
+        others = []
+        for line in (data.get("others") or "").splitlines():
+            parts = [p.strip() for p in line.split(";")]
+            if any(parts):
+                others.append((parts + ["", "", ""])[:3])
+        data["other_citizens"] = others
+        return data
 
 
 class InspectionForm(Styled, forms.Form):

@@ -6,6 +6,11 @@ leader signs the decision or conclusion. The petitioner's personal data (name, a
 is shown only to the complaint handlers covering the petition's commune (Luật Tố cáo 2018 protects the denouncer's
 identity): leaders, inspectors and administrators read the matter without them.
 
+Citizen reception (the register, sổ tiếp công dân): the same handlers write it and the same readers read it, scoped
+to the commune where the matter arises; the citizens' personal data is the handlers' only, like the petitioner's.
+The one who receives is a handler (regular reception) or the leader (the head's periodic reception, Luật Tiếp công
+dân 2013, Điều 18).
+
 Inspections: the inspector records the inspection, its conclusion and the amounts to recover; a ledger keeper of the
 payroll (``payroll.permissions.LEDGER_KEEPERS``) enters them into the recoveries ledger.
 """
@@ -21,6 +26,7 @@ from ansinh.payroll.permissions import LEDGER_KEEPERS
 
 HANDLERS = frozenset({Role.COMPLAINT_HANDLER})
 SIGNERS = frozenset({Role.LEADER})
+RECEIVERS = HANDLERS | SIGNERS  # who receives citizens (the handler records it)
 PETITION_READERS = HANDLERS | SIGNERS | frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
 INSPECTORS = frozenset({Role.INSPECTOR})
 INSPECTION_READERS = INSPECTORS | LEDGER_KEEPERS | frozenset({Role.LEADER, Role.ADMINISTRATOR})
@@ -53,6 +59,15 @@ def can_handle(user) -> bool:
 
 def can_see_petitioner(user, petition: Petition) -> bool:
     return _has(user, HANDLERS) and user_covers_commune(user, petition.commune_id)
+
+
+def can_see_citizens(user, reception) -> bool:
+    return _has(user, HANDLERS) and user_covers_commune(user, reception.commune_id)
+
+
+def require_reception_entry(user) -> None:
+    if not can_handle(user):
+        raise PermissionDenied("Chỉ cán bộ tiếp công dân, xử lý đơn được ghi sổ tiếp công dân.")
 
 
 def can_read_inspections(user) -> bool:

@@ -1,17 +1,33 @@
 """Reads of the casework app, scoped to the user's area (outside it, or a role that does not read them: 404).
-The petitioner's personal data leaves here only for the handlers (``petitioner_for``)."""
+The petitioner's and the received citizens' personal data leave here only for the handlers (``petitioner_for``,
+``citizens_for``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
-from ansinh.accounts.permissions import identity_for, scope_to_area
-from ansinh.casework.models import Inspection, Petition, PetitionStatus, RecoveryDemand
-from ansinh.casework.permissions import can_read_inspections, can_read_petitions, can_see_petitioner
+from ansinh.accounts.permissions import area_commune_ids, identity_for, scope_to_area
+from ansinh.casework.legal_deadlines import DELEGATION_MIN, HEAD_RECEPTION_DAYS_PER_MONTH
+from ansinh.casework.models import (
+    Inspection,
+    Petition,
+    PetitionStatus,
+    Reception,
+    ReceptionSession,
+    RecoveryDemand,
+)
+from ansinh.casework.permissions import (
+    RECEIVERS,
+    can_read_inspections,
+    can_read_petitions,
+    can_see_citizens,
+    can_see_petitioner,
+)
 from ansinh.casework.services.petitions import deadline_state
 
 HIDDEN = "(chỉ cán bộ xử lý đơn được xem)"
@@ -25,10 +41,23 @@ def petitions_for_user(*, user, status: str = "") -> QuerySet[Petition]:
 
 
 def petition_for_user(*, user, pk: int) -> Petition:
-    petition = petitions_for_user(user=user).filter(pk=pk).first()
+    petition = petitions_for_user(user=user).select_related("first_petition").filter(pk=pk).first()
     if petition is None:
         raise Http404("Không tìm thấy đơn.")
     return petition
+
+
+def petition_by_number(*, user, number: str) -> Petition | None:
+    """A petition of the user's area by its number («2026/00012»), or None."""
+    number = (number or "").strip()
+    if not number or len(number) > 20:
+        return None
+    return petitions_for_user(user=user).filter(number=number).first()
+
+
+def second_time_petitions(*, user, petition: Petition) -> QuerySet[Petition]:
+    """The second-time complaints lodged against this first-time petition (within the user's area)."""
+    return petitions_for_user(user=user).filter(first_petition=petition).order_by("received_on", "pk")
 
 
 @dataclass(frozen=True)
@@ -58,9 +87,100 @@ def deadline_warnings(*, user) -> list[tuple[Petition, str, dt.date]]:
 
 
 def petitions_report(*, user, first: dt.date, last: dt.date) -> list[dict]:
-    """Petitions received in [first, last] by kind and status (SQL aggregate)."""
+    """Petitions received in [first, last] by kind and status (SQL aggregate), with how many of them are
+    second-time complaints (``second``)."""
     return list(petitions_for_user(user=user).filter(received_on__range=(first, last))
-                .values("kind", "status").annotate(n=Count("pk")).order_by("kind", "status"))
+                .values("kind", "status").annotate(n=Count("pk"), second=Count("pk", filter=Q(second_time=True)))
+                .order_by("kind", "status"))
+
+
+# ---------------------------------------------------------------- citizen reception
+
+def receptions_for_user(*, user) -> QuerySet[Reception]:
+    if not can_read_petitions(user):
+        raise Http404("Không tìm thấy.")
+    return scope_to_area(Reception.objects.select_related("commune", "received_by", "petition"), user)
+
+
+def receptions_in_period(*, user, first: dt.date, last: dt.date) -> QuerySet[Reception]:
+    start, end = _day_bounds(first, last)
+    return receptions_for_user(user=user).filter(received_at__gte=start, received_at__lt=end)
+
+
+def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first 00:00, the day after last 00:00) in the site's time zone."""
+    zone = timezone.get_current_timezone()
+    return (dt.datetime.combine(first, dt.time.min, tzinfo=zone),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
+
+
+def reception_for_user(*, user, pk: int) -> Reception:
+    reception = receptions_for_user(user=user).filter(pk=pk).first()
+    if reception is None:
+        raise Http404("Không tìm thấy lượt tiếp công dân.")
+    return reception
+
+
+@dataclass(frozen=True)
+class ReceivedCitizen:
+    name: str
+    address: str
+    identity: str
+
+
+def citizens_for(user, reception: Reception) -> list[ReceivedCitizen]:
+    """The citizens of an entry as this user may see them: the handlers of the commune read them (the identity
+    number through ``identity_for``); everyone else reads that there were so many, not who."""
+    citizens = list(reception.citizens.all())
+    if not can_see_citizens(user, reception):
+        return [ReceivedCitizen(HIDDEN, HIDDEN, HIDDEN) for _ in citizens]
+    return [ReceivedCitizen(c.name, c.address, identity_for(user, c.identity)) for c in citizens]
+
+
+def receptions_report(*, user, first: dt.date, last: dt.date) -> list[dict]:
+    """Entries of the register in [first, last] by classification, session and outcome (one SQL aggregate):
+    entries, people, delegations (``DELEGATION_MIN`` people or more)."""
+    return list(receptions_in_period(user=user, first=first, last=last)
+                .values("kind", "session", "outcome")
+                .annotate(n=Count("pk"), people=Sum("people_count"),
+                          delegations=Count("pk", filter=Q(people_count__gte=DELEGATION_MIN)))
+                .order_by("kind", "session", "outcome"))
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def head_reception_days(*, user, first: dt.date, last: dt.date) -> list[tuple[dt.date, int]]:
+    """For each month of the period already begun: the days on which the head (a leader) received citizens
+    himself (periodic reception). A month with fewer than ``HEAD_RECEPTION_DAYS_PER_MONTH`` is a reminder."""
+    today = timezone.localdate()
+    days: dict[dt.date, set[dt.date]] = {}
+    for at in (receptions_in_period(user=user, first=first, last=last)
+               .filter(session=ReceptionSession.PERIODIC).values_list("received_at", flat=True)):
+        local = timezone.localtime(at).date()
+        days.setdefault(local.replace(day=1), set()).add(local)
+    return [(month, len(days.get(month, ()))) for month in _months(first, min(last, today))]
+
+
+def head_reception_missing(rows: list[tuple[dt.date, int]]) -> list[dt.date]:
+    return [month for month, n in rows if n < HEAD_RECEPTION_DAYS_PER_MONTH]
+
+
+def receivers_for(*, user):
+    """Who may be named as having received the citizens: active handlers and leaders whose area meets the
+    user's (the service checks the chosen commune)."""
+    from ansinh.accounts.models import User
+
+    mine = set(area_commune_ids(user))
+    users = User.objects.filter(role__in=list(RECEIVERS), is_active=True).select_related("area").order_by(
+        "role", "last_name", "first_name", "pk")
+    return User.objects.filter(pk__in=[u.pk for u in users if mine & set(area_commune_ids(u))]).order_by(
+        "role", "last_name", "first_name", "pk")
 
 
 def inspections_for_user(*, user) -> QuerySet[Inspection]:

@@ -8,11 +8,18 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ansinh.accounts.permissions import area_current_communes
 from ansinh.casework import forms, renderers, selectors
-from ansinh.casework.models import PetitionStatus
+from ansinh.casework.legal_deadlines import (
+    DELEGATION_MIN,
+    DELEGATION_REFERENCE,
+    HEAD_RECEPTION_DAYS_PER_MONTH,
+    HEAD_RECEPTION_REFERENCE,
+)
+from ansinh.casework.models import PetitionKind, PetitionStatus, Reception, ReceptionOutcome, ReceptionSession
 from ansinh.casework.permissions import (
     PETITION_WORKFLOW,
     can_handle,
@@ -21,7 +28,7 @@ from ansinh.casework.permissions import (
     can_read_inspections,
     can_read_petitions,
 )
-from ansinh.casework.services import inspections, petitions
+from ansinh.casework.services import inspections, petitions, receptions
 from ansinh.core.errors import DomainError
 from ansinh.core.params import choice_param, page_param
 from ansinh.core.xlsx import XLSX_CONTENT_TYPE as XLSX
@@ -52,23 +59,45 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "warnings": selectors.deadline_warnings(user=request.user)})
 
 
+def _first_petition_initial(request) -> dict:
+    """«Tiếp nhận khiếu nại lần hai» from a first-time petition's page (``?lan-dau=<pk>``): the form filled in."""
+    pk = request.GET.get("lan-dau", "")
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 12:
+        return {}
+    first = selectors.petitions_for_user(user=request.user).filter(pk=int(pk)).first()
+    if first is None:
+        return {}
+    return {"kind": PetitionKind.COMPLAINT, "second_time": True, "first_petition_number": first.number,
+            "commune": first.commune_id, "petitioner_name": first.petitioner_name,
+            "petitioner_address": first.petitioner_address, "petitioner_phone": first.petitioner_phone,
+            "petitioner_identity": first.petitioner_identity}
+
+
 @login_required
 def petition_create(request: HttpRequest) -> HttpResponse:
     if not can_handle(request.user):
         raise HttpForbidden("Chỉ cán bộ xử lý đơn được tiếp nhận đơn.")
-    form = forms.PetitionForm(request.POST or None, communes=area_current_communes(request.user))
+    form = forms.PetitionForm(request.POST or None, communes=area_current_communes(request.user),
+                              initial=_first_petition_initial(request) if request.method != "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         commune = data.pop("commune")
-        try:
-            petition = petitions.petition_receive(actor=request.user, commune=commune,
-                                                  details=petitions.PetitionDetails(**data))
-        except DomainError as err:
-            form.add_error(err.field if err.field in form.fields else None, err.message)
+        number = data.pop("first_petition_number", "").strip()
+        first = selectors.petition_by_number(user=request.user, number=number) if number else None
+        if number and first is None:
+            form.add_error("first_petition_number", f"Không có đơn số «{number}» trong địa bàn của bạn.")
         else:
-            messages.success(request, f"Đã tiếp nhận đơn {petition.number}; hạn thụ lý "
-                                      f"{petition.acceptance_due:%d/%m/%Y}.")
-            return redirect("casework:petition_detail", petition.pk)
+            try:
+                petition = petitions.petition_receive(actor=request.user, commune=commune,
+                                                      details=petitions.PetitionDetails(**data, first_petition=first))
+            except DomainError as err:
+                form.add_error(err.field if err.field in form.fields else None, err.message)
+            else:
+                messages.success(request, f"Đã tiếp nhận đơn {petition.number}; hạn thụ lý "
+                                          f"{petition.acceptance_due:%d/%m/%Y}.")
+                if petition.lodged_late:
+                    messages.warning(request, petitions.late_refusal(petition))
+                return redirect("casework:petition_detail", petition.pk)
     return render(request, "casework/form.html", {"form": form, "title": "Tiếp nhận đơn thư"},
                   status=422 if request.method == "POST" else 200)
 
@@ -83,6 +112,13 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "state": petitions.deadline_state(petition.resolution_due if petition.status == PetitionStatus.ACCEPTED
                                           else petition.acceptance_due if petition.status == PetitionStatus.RECEIVED
                                           else None),
+        "second_times": selectors.second_time_petitions(user=request.user, petition=petition),
+        "can_second_time": (can_handle(request.user) and petition.kind == PetitionKind.COMPLAINT
+                            and not petition.second_time
+                            and petition.status in (PetitionStatus.DECIDED, PetitionStatus.CLOSED,
+                                                    PetitionStatus.ACCEPTED)),
+        "late": petitions.late_refusal(petition) if petition.status == PetitionStatus.RECEIVED else "",
+        "reception": Reception.objects.filter(petition=petition).first(),
         "accept_form": forms.AcceptForm(handlers=selectors.handlers_for(petition=petition)),
         "reject_form": forms.RejectForm(), "extend_form": forms.ExtendForm(), "decide_form": forms.DecideForm(),
         "close_form": forms.CloseForm()})
@@ -119,22 +155,103 @@ def petition_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("casework:petition_detail", pk)
 
 
+def _period(request, *, default_month: bool = False):
+    """The report's period from ``?first=&last=`` (a bound ``ReportForm``); on the register's page, the current
+    month when none is asked."""
+    if default_month and not (request.GET.get("first") or request.GET.get("last")):
+        today = timezone.localdate()
+        return forms.ReportForm({"first": today.replace(day=1).isoformat(), "last": today.isoformat()})
+    return forms.ReportForm(request.GET or None)
+
+
 @login_required
 def petition_report(request: HttpRequest) -> HttpResponse:
     _petitions_reader(request)
-    form = forms.ReportForm(request.GET or None)
-    rows = []
+    form = _period(request)
+    rows, reception_rows = [], []
     if form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
         rows = renderers.report_table(selectors.petitions_report(user=request.user, first=first, last=last))
+        reception_rows = renderers.reception_table(selectors.receptions_report(user=request.user, first=first,
+                                                                               last=last))
         if request.GET.get("tep") == "xlsx":
-            response = HttpResponse(renderers.report_xlsx(rows, first=first, last=last, area_name=request.user.area.name),
+            response = HttpResponse(renderers.report_xlsx(rows, first=first, last=last, area_name=request.user.area.name,
+                                                          reception_rows=reception_rows),
                                     content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="bao-cao-don-thu-{first:%Y%m%d}-{last:%Y%m%d}.xlsx"'
             return response
-    totals = [sum(column) for column in zip(*(row[2:] for row in rows), strict=True)] if rows else []
     return render(request, "casework/petition_report.html", {
-        "form": form, "rows": rows, "headers": renderers.HEADERS, "totals": totals})
+        "form": form, "rows": rows, "headers": renderers.HEADERS, "totals": renderers.totals(rows),
+        "reception_rows": reception_rows, "reception_headers": renderers.RECEPTION_HEADERS,
+        "reception_totals": renderers.totals(reception_rows)})
+
+
+@login_required
+def reception_list(request: HttpRequest) -> HttpResponse:
+    """The register of citizen reception for a period: its entries and counts, and the months in which the head
+    has not yet received citizens himself."""
+    _petitions_reader(request)
+    form = _period(request, default_month=True)
+    context = {"form": form, "can_handle": can_handle(request.user), "delegation_min": DELEGATION_MIN,
+               "delegation_reference": DELEGATION_REFERENCE, "head_days": HEAD_RECEPTION_DAYS_PER_MONTH,
+               "head_reference": HEAD_RECEPTION_REFERENCE}
+    if form.is_valid():
+        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+        entries = selectors.receptions_in_period(user=request.user, first=first, last=last)
+        counts = selectors.receptions_report(user=request.user, first=first, last=last)
+        head = selectors.head_reception_days(user=request.user, first=first, last=last)
+        context.update({
+            "page": Paginator(entries, 50).get_page(page_param(request.GET)), "first": first, "last": last,
+            "total": sum(c["n"] for c in counts), "people": sum(c["people"] or 0 for c in counts),
+            "delegations": sum(c["delegations"] for c in counts),
+            "by_outcome": [(label, sum(c["n"] for c in counts if c["outcome"] == value))
+                           for value, label in ReceptionOutcome.choices],
+            "by_session": [(label, sum(c["n"] for c in counts if c["session"] == value))
+                           for value, label in ReceptionSession.choices],
+            "head": head, "head_missing": selectors.head_reception_missing(head)})
+    return render(request, "casework/reception_list.html", context)
+
+
+@login_required
+def reception_create(request: HttpRequest) -> HttpResponse:
+    if not can_handle(request.user):
+        raise HttpForbidden("Chỉ cán bộ tiếp công dân, xử lý đơn được ghi sổ tiếp công dân.")
+    now = timezone.localtime()
+    form = forms.ReceptionForm(request.POST or None, communes=area_current_communes(request.user),
+                               receivers=selectors.receivers_for(user=request.user),
+                               initial={"received_on": now.date(), "received_time": now.strftime("%H:%M"),
+                                        "received_by": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        citizens = [receptions.Citizen(data["citizen_name"], data["citizen_address"], data["citizen_identity"]),
+                    *[receptions.Citizen(*other) for other in data["other_citizens"]]]
+        details = receptions.ReceptionDetails(
+            received_at=data.get("received_at"), place=data["place"], session=data["session"], kind=data["kind"],
+            content=data["content"], outcome=data["outcome"], citizens=citizens, people_count=data["people_count"],
+            handled_before=data["handled_before"], outcome_note=data["outcome_note"],
+            refusal_ground=data["refusal_ground"], complex_case=data["complex_case"], remote_area=data["remote_area"])
+        try:
+            reception = receptions.reception_record(actor=request.user, commune=data["commune"],
+                                                    received_by=data["received_by"], details=details)
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        else:
+            text = f"Đã ghi sổ tiếp công dân số {reception.number}."
+            if reception.petition_id:
+                text += (f" Đơn {reception.petition.number} đã được tiếp nhận, hạn thụ lý "
+                         f"{reception.petition.acceptance_due:%d/%m/%Y}.")
+            messages.success(request, text)
+            return redirect("casework:reception_detail", reception.pk)
+    return render(request, "casework/form.html", {"form": form, "title": "Ghi sổ tiếp công dân"},
+                  status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def reception_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reception = selectors.reception_for_user(user=request.user, pk=pk)
+    return render(request, "casework/reception_detail.html", {
+        "reception": reception, "citizens": selectors.citizens_for(request.user, reception),
+        "delegation_min": DELEGATION_MIN})
 
 
 @login_required

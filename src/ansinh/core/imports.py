@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -160,6 +161,11 @@ class ImportKind:
 
     def commit(self, record: ImportRecord, outcome: CheckOutcome, *, actor, progress: Progress) -> CommitResult:
         raise NotImplementedError(f"{type(self).__name__}.commit")
+
+    def commit_scope(self, record: ImportRecord) -> AbstractContextManager:
+        """Entered around the whole commit transaction, outside it: what ``commit`` leaves outside the database
+        (files in the storage) is undone there when the transaction fails, the commit itself included."""
+        return nullcontext()
 
     def inline(self, record: ImportRecord) -> bool:
         """Check and commit in the request (small files) or in the background worker."""
@@ -397,7 +403,8 @@ def import_commit(*, record: ImportRecord, outcome: CheckOutcome | None = None) 
     set_progress = _progress_setter(record)
     model = type(record)
     try:
-        record = _commit(kind, model, record.pk, outcome, set_progress)
+        with kind.commit_scope(record):
+            record = _commit(kind, model, record.pk, outcome, set_progress)
     except ConcurrentChange as err:  # another writer first (a double click), or the data moved under the lock
         model._default_manager.filter(pk=record.pk, status=ImportStatus.QUEUED).update(
             status=ImportStatus.CHECKED, message=str(err), updated_at=timezone.now())

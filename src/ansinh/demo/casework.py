@@ -1,7 +1,10 @@
 """The archive and the petitions of the living demo (``demo.world``): dossiers of people on the standing registers
 with a scanned page each (read by the background worker's OCR once the site runs), one lent to the inspectors, one
 not yet scanned; complaints at every step of their legal deadlines (one overdue for acceptance, one whose resolution
-falls due within days); an inspection concluded with the amounts to recover, waiting for the ledger keeper.
+falls due within days); a second-time complaint against a first-time decision signed three weeks ago; the register of
+citizen reception (a guided citizen, the head's periodic reception that took a complaint — its petition —, a
+delegation whose petition went to the competent body, a refusal); an inspection concluded with the amounts to
+recover, waiting for the ledger keeper.
 
 Everything goes through the apps' services with the demo's users (``luutru`` the archivist, ``tiepdan`` the
 complaint handler, ``lanhdao`` the signer, ``thanhtra`` the inspector). Dates are counted back from today, so the
@@ -15,8 +18,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ansinh.accounts.models import User
-from ansinh.casework.models import Channel, Inspection, Petition, PetitionEvent, PetitionKind, RecoveryDemand
-from ansinh.casework.services import inspections, petitions
+from ansinh.casework.models import (
+    Channel,
+    Inspection,
+    Petition,
+    PetitionEvent,
+    PetitionKind,
+    Reception,
+    ReceptionCitizen,
+    ReceptionOutcome,
+    ReceptionSession,
+    RecoveryDemand,
+    RefusalGround,
+)
+from ansinh.casework.services import inspections, petitions, receptions
 from ansinh.core.safety import refuse_in_production
 from ansinh.demo.scans import scan_bytes, text_page
 from ansinh.dossiers import services as dossiers
@@ -62,6 +77,23 @@ PETITIONS = (
      "Khiếu nại việc ghi sai họ tên trong danh sách chi trả trợ cấp hằng tháng.", "closed"),
 )
 REJECTED = "Nội dung không thuộc thẩm quyền giải quyết của Sở: đã hướng dẫn công dân gửi UBND phường."
+# The register of citizen reception: (days ago, hour, session, received by, citizens, people, kind, content, outcome,
+# note, refusal ground). The periodic one is the head's (lanhdao), the others the reception officer's (tiepdan).
+RECEPTIONS = (
+    (6, 8, ReceptionSession.REGULAR, "tiepdan", ["Bùi Văn Sơn"], 1, PetitionKind.FEEDBACK,
+     "Phản ánh việc chậm chi trả trợ cấp người cao tuổi tháng trước tại điểm chi trả của phường.", ReceptionOutcome.GUIDED,
+     "Giải thích lịch chi trả qua bưu điện theo Nghị định 20/2021/NĐ-CP; hướng dẫn liên hệ điểm chi trả.", ""),
+    (4, 9, ReceptionSession.PERIODIC, "lanhdao", ["Trương Thị Hoa"], 1, PetitionKind.COMPLAINT,
+     "Khiếu nại việc bị cắt trợ cấp bảo trợ xã hội hằng tháng từ tháng 9 mà không được thông báo.",
+     ReceptionOutcome.PETITION, "", ""),
+    (2, 14, ReceptionSession.UNSCHEDULED, "tiepdan", ["Phan Văn Đức", "Lê Thị Xuân"], 7, PetitionKind.RECOMMENDATION,
+     "Kiến nghị hỗ trợ sửa chữa nhà ở cho các hộ nghèo của tổ dân phố bị ảnh hưởng bởi bão.",
+     ReceptionOutcome.TRANSFERRED, "Chuyển đơn đến UBND phường (thẩm quyền rà soát, đề xuất hỗ trợ nhà ở).", ""),
+    (1, 10, ReceptionSession.REGULAR, "tiepdan", ["Ngô Văn Bình"], 1, PetitionKind.COMPLAINT,
+     "Tiếp tục khiếu nại việc không được hưởng trợ cấp đã có quyết định giải quyết lần hai.",
+     ReceptionOutcome.REFUSED, "Vụ việc đã được giải quyết lần hai đúng pháp luật, đã được thông báo bằng văn bản và "
+     "giải thích nhiều lần; hướng dẫn quyền khởi kiện tại Tòa án.", RefusalGround.PERSISTENT),
+)
 
 
 def casework_demo_load(*, users: dict[str, User], commune: AdminUnit, seed: int) -> str:
@@ -71,10 +103,11 @@ def casework_demo_load(*, users: dict[str, User], commune: AdminUnit, seed: int)
     people = list(Person.objects.filter(pk__in=Enrolment.objects.filter(register="ncc", person__commune=commune)
                                         .values("person_id")).order_by("pk")[:DOSSIERS])
     made = _dossiers(users["luutru"], commune, people)
-    received = _petitions(users, commune)
+    received = _petitions(users, commune) + _second_time(users, commune)
+    received_citizens = _receptions(users, commune)
     demands = _inspection(users["thanhtra"], commune, people[:2])
-    return (f"{made} hồ sơ lưu trữ (bản quét chờ nhận dạng chữ), {received} đơn thư, 1 cuộc thanh tra với "
-            f"{demands} khoản phải thu hồi")
+    return (f"{made} hồ sơ lưu trữ (bản quét chờ nhận dạng chữ), {received} đơn thư (1 khiếu nại lần hai), "
+            f"{received_citizens} lượt tiếp công dân, 1 cuộc thanh tra với {demands} khoản phải thu hồi")
 
 
 def _dossiers(archivist: User, commune: AdminUnit, people: list[Person]) -> int:
@@ -127,6 +160,42 @@ def _petitions(users: dict[str, User], commune: AdminUnit) -> int:
     return len(PETITIONS)
 
 
+def _second_time(users: dict[str, User], commune: AdminUnit) -> int:
+    """A first-time complaint decided three weeks ago, and the complainant's second-time complaint against that
+    decision, lodged within the 30 days of Luật Khiếu nại 2011, Điều 33 and accepted (45 days, Điều 37)."""
+    handler, signer = users["tiepdan"], users["lanhdao"]
+    today = timezone.localdate()
+    address = f"Tổ dân phố 5, {commune.name}"
+    first = petitions.petition_receive(actor=handler, commune=commune, details=petitions.PetitionDetails(
+        kind=PetitionKind.COMPLAINT, channel=Channel.POST, received_on=today - dt.timedelta(days=50),
+        petitioner_name="Nguyễn Văn Quý", petitioner_address=address,
+        summary="Khiếu nại quyết định không công nhận hộ cận nghèo năm 2025 của gia đình."))
+    first = petitions.petition_accept(actor=handler, petition=first, accepted_on=today - dt.timedelta(days=47),
+                                      handler=handler)
+    first = petitions.petition_decide(actor=signer, petition=first, decision_number="21/QĐ-SLĐTBXH",
+                                      decision_date=today - dt.timedelta(days=21),
+                                      outcome="Giữ nguyên kết quả rà soát: thu nhập bình quân vượt chuẩn cận nghèo.")
+    second = petitions.petition_receive(actor=handler, commune=commune, details=petitions.PetitionDetails(
+        kind=PetitionKind.COMPLAINT, channel=Channel.RECEPTION, received_on=today - dt.timedelta(days=3),
+        petitioner_name="Nguyễn Văn Quý", petitioner_address=address,
+        summary="Khiếu nại lần hai: không đồng ý quyết định 21/QĐ-SLĐTBXH, đề nghị rà soát lại thu nhập của hộ.",
+        second_time=True, first_petition=first, first_decision_received_on=today - dt.timedelta(days=18)))
+    petitions.petition_accept(actor=handler, petition=second, accepted_on=today - dt.timedelta(days=1), handler=handler)
+    return 2
+
+
+def _receptions(users: dict[str, User], commune: AdminUnit) -> int:
+    today = timezone.localdate()
+    for days_ago, hour, session, receiver, names, people, kind, content, outcome, note, ground in RECEPTIONS:
+        at = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour, 0)))
+        receptions.reception_record(actor=users["tiepdan"], commune=commune, received_by=users[receiver],
+                                    details=receptions.ReceptionDetails(
+            received_at=at, place="Phòng tiếp công dân của Sở", session=session, kind=kind, content=content,
+            outcome=outcome, outcome_note=note, refusal_ground=ground, people_count=people,
+            citizens=[receptions.Citizen(name, f"Tổ dân phố {i + 2}, {commune.name}") for i, name in enumerate(names)]))
+    return len(RECEPTIONS)
+
+
 def _inspection(inspector: User, commune: AdminUnit, people: list[Person]) -> int:
     today = timezone.localdate()
     inspection: Inspection = inspections.inspection_create(
@@ -147,6 +216,7 @@ def casework_demo_clear() -> None:
     refuse_in_production("xoá hồ sơ lưu trữ, bản quét, đơn thư và thanh tra của tỉnh mẫu (demo_load --reset)")
     for version in DocumentVersion.objects.exclude(stored_file=""):
         version.stored_file.delete(save=False)
+    Petition.objects.filter(first_petition__isnull=False).update(first_petition=None)
     for model in (DocumentPage, DocumentVersion, Document, Borrowing, ScanImport, DigitisationTarget, Dossier,
-                  RecoveryDemand, Inspection, PetitionEvent, Petition):
+                  RecoveryDemand, Inspection, ReceptionCitizen, Reception, PetitionEvent, Petition):
         model.objects.all().delete()

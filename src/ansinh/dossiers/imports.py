@@ -155,31 +155,33 @@ class ScanZipKind(ImportKind):
 
         advisory_lock("dossiers.scan_import")
 
+    def commit_scope(self, record):
+        """The scans stored by ``commit`` are removed if the import's transaction does not commit (``core.imports``
+        enters this outside it): no orphan file in the storage."""
+        from ansinh.dossiers.services.scans import files_removed_unless_committed
+
+        return files_removed_unless_committed()
+
     def commit(self, record, outcome: CheckOutcome, *, actor, progress) -> CommitResult:
         from ansinh.dossiers.services.dossiers import dossier_status_refresh
-        from ansinh.dossiers.services.scans import _Stored, version_write
+        from ansinh.dossiers.services.scans import stored_files, version_write
 
         valid = outcome.valid
-        dossiers = {d.number: d for d in Dossier.objects.select_for_update().filter(number__in=valid["number"].to_list())}
-        stored = _Stored(names=[])
-        try:
-            with zipfile.ZipFile(record.stored_file.path) as archive:
-                for i, (member, number) in enumerate(valid.select("member", "number").iter_rows()):
-                    data = archive.read(member)
-                    display = Path(member).name
-                    info = inspect_scan(io.BytesIO(data), size=len(data), display_name=display)
-                    document = Document.objects.create(dossier=dossiers[number],
-                                                       title=f"Bản quét {display}"[:200])
-                    version_write(actor=actor, document=document, handle=io.BytesIO(data), display_name=display,
-                                  info=info, stored=stored, note=f"Nhập từ tệp nén «{record.file_name}»")
-                    progress(100 * (i + 1) // max(valid.height, 1), "Đang lưu các bản quét")
-            for dossier in dossiers.values():
-                dossier_status_refresh(dossier.pk)
-        except BaseException:
-            stored.remove()
-            raise
         if not valid.height:
             raise DomainError("Không có bản quét hợp lệ nào để lưu.")
+        stored = stored_files()
+        dossiers = {d.number: d for d in Dossier.objects.select_for_update().filter(number__in=valid["number"].to_list())}
+        with zipfile.ZipFile(record.stored_file.path) as archive:
+            for i, (member, number) in enumerate(valid.select("member", "number").iter_rows()):
+                data = archive.read(member)
+                display = Path(member).name
+                info = inspect_scan(io.BytesIO(data), size=len(data), display_name=display)
+                document = Document.objects.create(dossier=dossiers[number], title=f"Bản quét {display}"[:200])
+                version_write(actor=actor, document=document, handle=io.BytesIO(data), display_name=display,
+                              info=info, stored=stored, note=f"Nhập từ tệp nén «{record.file_name}»")
+                progress(100 * (i + 1) // max(valid.height, 1), "Đang lưu các bản quét")
+        for dossier in dossiers.values():
+            dossier_status_refresh(dossier.pk)
         return CommitResult(written=valid.height,
                             message=f"Đã lưu {vn_number(valid.height)} bản quét vào {vn_number(len(dossiers))} hồ sơ; "
                                     "việc nhận dạng chữ chạy nền.",

@@ -2,14 +2,18 @@
 replacement is a new version), read by Tesseract in the background worker.
 
 A file is written to the storage before its row; if the transaction does not commit, the file is removed, so
-nothing is left half written. A scan already in the archive (same SHA-256) is refused, by the service and by the
+nothing is left half written: ``files_removed_unless_committed`` (one helper for the single scans and the campaign's
+zip, ``dossiers.imports``) is entered outside the outermost transaction, so that a failure of the commit itself —
+after every scan was stored — removes them too. A scan already in the archive (same SHA-256) is refused, by the service and by the
 database's unique constraint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.core.files import File
@@ -29,12 +33,42 @@ from ansinh.dossiers.services.dossiers import dossier_status_refresh
 
 
 @dataclass
-class _Stored:
-    names: list[str]
+class StoredFiles:
+    """The names of the files a write put in the storage, to be removed if what points at them is not committed."""
+
+    names: list[str] = field(default_factory=list)
 
     def remove(self) -> None:
         for name in self.names:
             default_storage.delete(name)
+        self.names.clear()
+
+
+_ACTIVE: ContextVar[StoredFiles | None] = ContextVar("dossiers_stored_files", default=None)
+
+
+@contextmanager
+def files_removed_unless_committed() -> Iterator[StoredFiles]:
+    """Enter it *outside* the transaction that writes the rows (around its outermost ``atomic`` block): the files
+    stored inside are deleted from the storage when the block raises — the writes failing, or the commit itself —
+    so no file is left that no committed row points at. Inside, ``stored_files()`` is the tracker."""
+    stored = StoredFiles()
+    token = _ACTIVE.set(stored)
+    try:
+        yield stored
+    except BaseException:
+        stored.remove()
+        raise
+    finally:
+        _ACTIVE.reset(token)
+
+
+def stored_files() -> StoredFiles:
+    """The tracker of the enclosing ``files_removed_unless_committed`` (a write of scans outside one is a bug)."""
+    stored = _ACTIVE.get()
+    if stored is None:
+        raise RuntimeError("scans are stored only inside files_removed_unless_committed()")
+    return stored
 
 
 def duplicate_message(*, actor, digest: str, display_name: str) -> str | None:
@@ -56,7 +90,7 @@ def _size(file) -> int | None:
 
 
 def version_write(*, actor, document: Document, handle: BinaryIO, display_name: str, info: ScanInfo,
-                  stored: _Stored, note: str = "") -> DocumentVersion:
+                  stored: StoredFiles, note: str = "") -> DocumentVersion:
     """Inside the caller's transaction, with the document's row locked: store the file, add the next version,
     queue its OCR once the transaction commits."""
     if message := duplicate_message(actor=actor, digest=info.sha256, display_name=display_name):
@@ -85,15 +119,6 @@ def _enqueue_ocr(version_id: int) -> None:
     ocr_task.enqueue(version_id)
 
 
-def _guarded(write: Callable[[_Stored], DocumentVersion]) -> DocumentVersion:
-    stored = _Stored(names=[])
-    try:
-        return write(stored)
-    except BaseException:
-        stored.remove()
-        raise
-
-
 def _inspect(file, display_name: str) -> ScanInfo:
     handle = file.open("rb") if hasattr(file, "open") and not hasattr(file, "read") else file
     return inspect_scan(handle, size=_size(file), display_name=display_name)
@@ -109,7 +134,7 @@ def scan_add(*, actor, dossier: Dossier, title: str, file, file_name: str, note:
         raise DomainError("Ghi tên tài liệu (ví dụ: Quyết định trợ cấp, Giấy chứng nhận thương binh).", field="title")
 
     @transaction.atomic(durable=True)
-    def write(stored: _Stored) -> DocumentVersion:
+    def write(stored: StoredFiles) -> DocumentVersion:
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         document = Document.objects.create(dossier=locked, title=clean_title)
         version = version_write(actor=actor, document=document, handle=file, display_name=display, info=info,
@@ -120,7 +145,8 @@ def scan_add(*, actor, dossier: Dossier, title: str, file, file_name: str, note:
                      details={"sha256": info.sha256, "file": display})
         return version
 
-    return _guarded(write)
+    with files_removed_unless_committed() as stored:
+        return write(stored)
 
 
 def scan_replace(*, actor, document: Document, file, file_name: str, note: str = "") -> DocumentVersion:
@@ -131,7 +157,7 @@ def scan_replace(*, actor, document: Document, file, file_name: str, note: str =
     info = _inspect(file, display)
 
     @transaction.atomic(durable=True)
-    def write(stored: _Stored) -> DocumentVersion:
+    def write(stored: StoredFiles) -> DocumentVersion:
         locked = Document.objects.select_for_update().select_related("dossier").get(pk=document.pk)
         version = version_write(actor=actor, document=locked, handle=file, display_name=display, info=info,
                                 stored=stored, note=note)
@@ -144,7 +170,8 @@ def scan_replace(*, actor, document: Document, file, file_name: str, note: str =
                      details={"sha256": info.sha256, "file": display})
         return version
 
-    return _guarded(write)
+    with files_removed_unless_committed() as stored:
+        return write(stored)
 
 
 @transaction.atomic(durable=True)
