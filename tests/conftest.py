@@ -42,6 +42,19 @@ def _test_cache_dir(tmp_path_factory):
     override.disable()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _two_factor_off():
+    """The suite signs users in with ``client.force_login`` (no second step): two-factor login is off for the run,
+    whatever the environment says. Its own tests (tests/accounts/test_two_factor.py, the browser test) turn it on
+    with ``settings.ANSINH_2FA_REQUIRED = True``."""
+    from django.test import override_settings
+
+    override = override_settings(ANSINH_2FA_REQUIRED=False)
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The file cache outlives a test (it is shared with the worker): start each test without it."""

@@ -54,6 +54,19 @@ def user_covers_commune(user: User, commune_id: int) -> bool:
     return commune_id in area_commune_ids(user)
 
 
+# Two-factor login (TOTP, accounts.two_factor): those who approve — the «approve» and «decide» steps of every
+# workflow (core.workflow: lists, payrolls, programmes, housing, training support, petitions' decisions) are the
+# leader's, the parameters' maker-checker is the administrators' (tests/accounts/test_two_factor.py walks the
+# workflows to keep this true) — and whoever can open /quan-tri/ (staff, superusers) whatever his role.
+TWO_FACTOR_ROLES = frozenset({Role.LEADER, Role.ADMINISTRATOR})
+
+
+def requires_two_factor(user) -> bool:
+    """True when this account must verify a one-time code after its password (when settings.ANSINH_2FA_REQUIRED)."""
+    return bool(user is not None and user.is_authenticated
+                and (user.role in TWO_FACTOR_ROLES or user.is_staff or user.is_superuser))
+
+
 def can_see_identity(user: User) -> bool:
     return user.is_authenticated and user.role in IDENTITY_READERS
 
@@ -84,6 +97,6 @@ def identity_for(user: User, value: str | None) -> str:
     return value if can_see_identity(user) else mask_identity(value)
 
 
-__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_see_identity", "can_see_health",
-           "mask_identity",
-           "identity_for", "require_commune_in_area", "user_covers_commune", "user_sees_whole_province"]
+__all__ = ["Role", "area_commune_ids", "area_current_communes", "scope_to_area", "can_see_identity", "can_see_health", "mask_identity",
+           "identity_for", "require_commune_in_area", "user_covers_commune", "user_sees_whole_province", "TWO_FACTOR_ROLES",
+           "requires_two_factor"]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "ansinh.config.apps.TasksDatabaseConfig",  # django_tasks_db, named in Vietnamese
     "ninja",  # the API documents rendered from the package's own static files (no CDN)
+    "django_otp",  # two-factor login (accounts.two_factor): before ansinh.accounts, whose admin unregisters its device
+    "django_otp.plugins.otp_totp",
     "ansinh.core",
     "ansinh.geo",
     "ansinh.accounts",
@@ -82,11 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second step passed in this session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ansinh.accounts.middleware.TwoFactorMiddleware",  # every page but the 2FA pages, logins, static files and /api/
     "ansinh.api.middleware.ApiAuditMiddleware",
 ]
 
@@ -148,6 +152,13 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Two-factor login (TOTP, accounts.two_factor): leaders, administrators and staff verify a 6-digit code from an
+# authenticator app after the password. On by default in production (turning it off there is a warning of
+# `manage.py check --deploy`), off by default in development and the demo (the login page says so).
+ANSINH_2FA_REQUIRED = env.bool("ANSINH_2FA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ansinh")  # the account's name in the authenticator app
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)  # waits of 1, 2, 4, 8… s after wrong codes
 
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout (NĐ 356/2025: protect personal data on unattended office PCs): a session ends after

@@ -13,6 +13,7 @@ admin.site.index_title = "Quản trị hệ thống"
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("xac-thuc-hai-buoc/", include("ansinh.accounts.urls")),
     path("quan-tri/", admin.site.urls),
     path("ho-so/", include("ansinh.registry.urls")),
     path("chinh-sach/", include("ansinh.policy.urls")),

@@ -57,4 +57,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {user.username:<13} {password}   {user.get_role_display():<24} {user.area}")
         if not no_world:
             self.stdout.write("  vieclam, gdnn: Trung tâm dịch vụ việc làm, giáo dục nghề nghiệp (cùng mật khẩu).")
+        self.stdout.write(
+            "Xác thực hai bước (lãnh đạo, quản trị): "
+            + ("BẬT — lần đăng nhập đầu, quét mã QR bằng ứng dụng xác thực trên điện thoại rồi nhập mã 6 chữ số."
+               if settings.ANSINH_2FA_REQUIRED else
+               "tắt ở bản phát triển; bật bằng ANSINH_2FA_REQUIRED=1 (luôn bật khi ANSINH_ENV=production)."))
         self.stdout.write(f"\nXong sau {time.perf_counter() - started:.1f} giây.")
