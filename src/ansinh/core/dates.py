@@ -182,3 +182,16 @@ def _checked(parsed: ParsedDate, today: dt.date) -> ParsedDate:
         label = {"day": "Ngày", "month": "Tháng", "year": "Năm"}[parsed.precision]
         raise DateError(f"{label} {parsed.display()} nằm trong tương lai (hôm nay là {today:%d/%m/%Y}).")
     return parsed
+
+
+def parse_vn_day(value: object) -> dt.date:
+    """A whole day as a form takes it — «14/06/2020» (also «14-6-2020», ISO «2020-06-14» from a date picker, «ngày 14
+    tháng 6 năm 2020») — past or future (a deadline, a day a rule starts). A month, a year or a bare number (an
+    Excel serial makes no sense in a form) is refused with DateError."""
+    text = str(value if value is not None else "").strip()
+    if text.replace(".", "").replace(",", "").isdigit():
+        raise DateError(f"«{text[:20]}» không phải là ngày: ghi ngày/tháng/năm, ví dụ 14/06/2020.")
+    parsed = parse_vn_date(value, today=dt.date.max)
+    if parsed.precision != "day":
+        raise DateError(f"Ghi đủ ngày, tháng, năm (ví dụ 14/06/2020), không chỉ «{parsed.display()}».")
+    return parsed.date

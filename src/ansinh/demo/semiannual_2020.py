@@ -138,6 +138,8 @@ def scenario_reset() -> None:
     refuse_in_production("scenario: xoá kế hoạch, nhiệm vụ, báo cáo và văn bản")
     from ansinh.planning import models as m
 
+    # accepted reports lock their figures in the database too (planning migration 0002): unlock before removing
+    m.UnitReport.objects.filter(status=m.ReportStatus.ACCEPTED).update(status=m.ReportStatus.RETURNED)
     for model in (m.TaskNote, m.Task, m.ConclusionItem, m.Conclusion, m.OutgoingDocument, m.NumberSeries,
                   m.Achievement, m.AchievementImport, m.ReportEvent, m.UnitReport, m.ReportObligation, m.ReportForm,
                   m.Target, m.Indicator, m.ReportingPeriod, m.Responsibility, m.OrgLink):

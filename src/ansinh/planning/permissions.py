@@ -55,6 +55,12 @@ def covers_unit(user, unit) -> bool:
     return unit.admin_unit_id in area_commune_ids(user)
 
 
+def can_note_task(user, task) -> bool:
+    """The owner unit's reporters (for the units of their area) write progress notes; the office (planners) too."""
+    return can_plan(user) or bool(user.is_authenticated and user.role in TASK_UPDATERS
+                                  and covers_unit(user, task.owner))
+
+
 def require_planner(user) -> None:
     if not can_plan(user):
         raise PermissionDenied("Chỉ chuyên viên Sở (phụ trách kế hoạch) được thực hiện thao tác này.")

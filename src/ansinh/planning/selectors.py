@@ -17,10 +17,12 @@ from ansinh.planning.checks import percent
 from ansinh.planning.models import (
     Achievement,
     Aggregation,
+    Conclusion,
     Indicator,
     OrgLink,
     OrgUnit,
     OutgoingDocument,
+    ReportForm,
     ReportingPeriod,
     ReportObligation,
     ReportStatus,
@@ -109,7 +111,51 @@ def department_on(day: dt.date) -> OrgUnit | None:
     return units_valid_on(day).filter(kind=UnitKind.DEPARTMENT).order_by("order", "pk").first()
 
 
+# ---------------------------------------------------------------- indicators, forms, obligations
+
+def indicators_for_user(*, user) -> QuerySet[Indicator]:
+    """The indicators are the department's: every reader sees all of them."""
+    return Indicator.objects.order_by("field", "code") if can_read(user) else Indicator.objects.none()
+
+
+def indicator_get(*, user, pk: int) -> Indicator:
+    return _get(indicators_for_user(user=user), pk)
+
+
+def forms_for_user(*, user) -> QuerySet[ReportForm]:
+    return ReportForm.objects.order_by("code").prefetch_related("indicators") if can_read(user) \
+        else ReportForm.objects.none()
+
+
+def form_get(*, user, pk: int) -> ReportForm:
+    return _get(forms_for_user(user=user), pk)
+
+
+def obligations_for_user(*, user) -> QuerySet[ReportObligation]:
+    """The obligations of the units the user covers."""
+    return ReportObligation.objects.filter(unit__in=units_for_user(user=user)).select_related("form", "unit") \
+        .order_by("form__code", "unit__order", "unit__name", "valid_from")
+
+
+def obligation_get(*, user, pk: int) -> ReportObligation:
+    return _get(obligations_for_user(user=user), pk)
+
+
 # ---------------------------------------------------------------- targets and achievements
+
+def targets_for_user(*, user, year: int | None = None, current: bool = True) -> QuerySet[Target]:
+    """Targets of the units the user covers (``current``: the version in force of each)."""
+    qs = Target.objects.filter(unit__in=units_for_user(user=user)).select_related("indicator", "unit", "set_by")
+    if year:
+        qs = qs.filter(year=year)
+    if current:
+        qs = qs.filter(is_current=True)
+    return qs.order_by("-year", "indicator__field", "indicator__code", "unit__order", "unit__name")
+
+
+def target_get(*, user, pk: int) -> Target:
+    return _get(targets_for_user(user=user, current=False), pk)
+
 
 def current_target(*, indicator: Indicator, unit: OrgUnit, year: int) -> Target | None:
     return Target.objects.filter(indicator=indicator, unit=unit, year=year, is_current=True).first()
@@ -316,7 +362,18 @@ def task_counts(*, user, year: int, on: dt.date, kind: str = TaskKind.FRAMEWORK)
     return counts
 
 
-# ---------------------------------------------------------------- documents
+# ---------------------------------------------------------------- conclusions and documents
+
+def conclusions_for_user(*, user) -> QuerySet[Conclusion]:
+    """The Director's conclusions are the department's: every reader sees them (as the register)."""
+    if not can_read(user):
+        return Conclusion.objects.none()
+    return Conclusion.objects.select_related("period", "document", "created_by").order_by("-meeting_date", "-pk")
+
+
+def conclusion_get(*, user, pk: int) -> Conclusion:
+    return _get(conclusions_for_user(user=user), pk)
+
 
 def documents_for_user(*, user) -> QuerySet[OutgoingDocument]:
     if not can_read(user):

@@ -22,11 +22,13 @@ from ansinh.core.params import choice_param, int_param, page_param, text_param
 from ansinh.planning import charts, selectors
 from ansinh.planning.imports import ACHIEVEMENT_KIND
 from ansinh.planning.models import AchievementImport, ReportForm, ReportStep, TaskKind, TaskStatus
-from ansinh.planning.permissions import REPORT_WORKFLOW, can_plan, can_read
+from ansinh.planning.permissions import REPORT_WORKFLOW, can_note_task, can_plan, can_read
 from ansinh.planning.services import reports, tasks
 
 STEPS = {"gui": ReportStep.SUBMIT, "chap-nhan": ReportStep.ACCEPT, "tra-lai": ReportStep.RETURN,
          "mo-khoa": ReportStep.REOPEN}
+DONE = {ReportStep.SUBMIT: "Đã gửi báo cáo lên cấp trên.", ReportStep.ACCEPT: "Đã chấp nhận báo cáo: số liệu đã khoá.",
+        ReportStep.RETURN: "Đã trả lại báo cáo.", ReportStep.REOPEN: "Đã mở khoá báo cáo: đơn vị sửa được số liệu."}
 
 
 def _reader(request: HttpRequest) -> None:
@@ -155,7 +157,7 @@ def report_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             ReportStep.RETURN: lambda: reports.report_return(actor=request.user, report=report, reason=reason),
             ReportStep.REOPEN: lambda: reports.report_reopen(actor=request.user, report=report, reason=reason),
             }[STEPS[step]]
-    _run(request, call, f"Đã {REPORT_WORKFLOW.step_label(STEPS[step]).lower()} báo cáo.")
+    _run(request, call, DONE[STEPS[step]])
     return redirect("planning:report_detail", pk=pk)
 
 
@@ -171,7 +173,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/tasks.html", {
         "page": page, "year": year, "status": status, "kind": kind, "on": on, "statuses": TaskStatus.choices,
         "kinds": TaskKind.choices, "counts": selectors.task_counts(user=request.user, year=year, on=on),
-        "rows": [(t, TaskStatus(t.status_on(on)).label) for t in page], "active": "tasks"})
+        "rows": [(t, TaskStatus(t.status_on(on)).label) for t in page], "active": "tasks",
+        "can_plan": can_plan(request.user)})
 
 
 @login_required
@@ -191,7 +194,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:task_detail", pk=pk)
     return render(request, "planning/task_detail.html", {
         "task": task, "status": TaskStatus(task.status_on(today)).label, "notes": task.notes.all(),
-        "co_units": task.co_units.all(), "active": "tasks"})
+        "co_units": task.co_units.all(), "active": "tasks", "can_note": can_note_task(request.user, task)})
 
 
 @login_required

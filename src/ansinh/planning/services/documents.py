@@ -32,7 +32,7 @@ from ansinh.planning.models import (
 )
 from ansinh.planning.permissions import require_planner
 from ansinh.planning.services.register import document_register
-from ansinh.planning.services.tasks import _checked
+from ansinh.planning.services.tasks import _checked, task_code
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ def conclusion_item_add(*, actor, conclusion: Conclusion, section: str, text: st
     if task is not None:
         if not units:
             raise DomainError("Giao nhiệm vụ cần ít nhất một đơn vị thực hiện.", field="units")
+        task = {**task, "code": task_code(task.get("code", ""))}
         _checked(title=text, owner=units[0], assigned_on=assigned_on, deadline=task["deadline"], co_units=units[1:])
     last = conclusion.items.order_by("-order").values_list("order", flat=True).first() or 0
     item = ConclusionItem.objects.create(conclusion=conclusion, section=section, text=text, heading=heading[:200],

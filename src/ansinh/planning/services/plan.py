@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -27,6 +28,8 @@ from ansinh.planning.models import (
 from ansinh.planning.permissions import require_planner
 
 MAX_VALUE = Decimal("1e17")
+CODE = re.compile(r"[A-Za-z0-9_-]{1,60}")
+VN_DECIMAL = re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
 
 
 def decimal_value(value, *, field: str = "value", label: str = "Giá trị") -> Decimal:
@@ -35,7 +38,9 @@ def decimal_value(value, *, field: str = "value", label: str = "Giá trị") -> 
         number = Decimal(value)
     else:
         text = str(value if value is not None else "").strip().replace(" ", "")
-        if "," in text:
+        if "," in text:  # «1.234,5»: dots group thousands (by three), the comma marks the decimals
+            if not VN_DECIMAL.fullmatch(text):
+                raise DomainError(f"{label} «{str(value)[:30]}» không phải là số.", field=field)
             text = text.replace(".", "").replace(",", ".")
         elif text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[1]) == 3):
             text = text.replace(".", "")
@@ -55,10 +60,20 @@ def indicator_define(*, actor, code: str, name: str, measure_unit: str, field: s
                      aggregation: str = Aggregation.SUM, query: str = "", breakdowns: list[str] | None = None,
                      percent_rounding: str = Rounding.HALF_UP, description: str = "") -> Indicator:
     require_planner(actor)
+    code, name, measure_unit = (code or "").strip(), (name or "").strip(), (measure_unit or "").strip()
+    if not CODE.fullmatch(code):
+        raise DomainError("Mã chỉ tiêu gồm chữ không dấu, chữ số, «_» hoặc «-» (tối đa 60 ký tự), ví dụ jobs_found.",
+                          field="code")
+    if not name:
+        raise DomainError("Ghi tên chỉ tiêu.", field="name")
+    if not measure_unit:
+        raise DomainError("Ghi đơn vị tính (người, hộ, triệu đồng…).", field="measure_unit")
     if source not in Source.values or aggregation not in Aggregation.values or field not in WorkField.values \
             or percent_rounding not in Rounding.values:
         raise DomainError("Nguồn, cách cộng dồn, lĩnh vực hoặc cách làm tròn không hợp lệ.", field="source")
     if source == Source.COMPUTED:
+        if not query:
+            raise DomainError("Chỉ tiêu tính từ dữ liệu của hệ thống cần chọn truy vấn tính.", field="query")
         queries.query(query)  # refuses an unknown name
     elif query:
         raise DomainError("Chỉ chỉ tiêu «tính từ dữ liệu của hệ thống» mới có truy vấn.", field="query")
@@ -89,6 +104,8 @@ def period_open(*, actor, code: str, opens_on: dt.date | None = None) -> Reporti
 def target_set(*, actor, indicator: Indicator, unit: OrgUnit, year: int, value, reason: str) -> Target:
     """Give (version 1) or adjust (a new version; the earlier one stays, no longer current) a target."""
     require_planner(actor)
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise DomainError("Năm kế hoạch không hợp lệ.", field="year")
     number = decimal_value(value, label="Kế hoạch")
     reason = (reason or "").strip()
     if not reason:

@@ -28,11 +28,20 @@ def _checked(*, title: str, owner: OrgUnit, assigned_on: dt.date, deadline: dt.d
     return title
 
 
+def task_code(code: str) -> str:
+    code = (code or "").strip()
+    if not code or len(code) > 30:
+        raise DomainError("Ghi số hiệu nhiệm vụ (tối đa 30 ký tự), ví dụ NVK-12.", field="code")
+    return code
+
+
 @transaction.atomic(durable=True)
 def task_create(*, actor, year: int, code: str, title: str, owner: OrgUnit, assigned_on: dt.date, deadline: dt.date,  # noqa: PLR0913 — the record's own fields, keyword-only
                 kind: str = TaskKind.FRAMEWORK, co_units=(), product: str = "", field: str = "",
                 conclusion_item: ConclusionItem | None = None) -> Task:
     require_planner(actor)
+    code = task_code(code)
+    co_units = [u for u in co_units if u.pk != owner.pk]
     title = _checked(title=title, owner=owner, assigned_on=assigned_on, deadline=deadline, co_units=co_units)
     if kind not in TaskKind.values:
         raise DomainError("Loại nhiệm vụ không hợp lệ.", field="kind")
