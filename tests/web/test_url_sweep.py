@@ -341,11 +341,13 @@ def _build_world(tmp) -> World:
 
 def _planning_world(world: World, tmp, *, district, district_c, province) -> None:
     """The plan: the Sở with the district offices of A and B's former district (``unit_a``) and of C's
-    (``unit_c``), a six-month report of each (``report_a`` by the district specialist), a task of ``unit_a``, a
-    register entry with its .docx, a file of achievements with an error row."""
+    (``unit_c``), an indicator with a target of the Sở and one of ``unit_a``, the six-month form with an obligation
+    of each unit, a six-month report of each (``report_a`` by the district specialist), a task of ``unit_a``, a
+    conclusion being composed (a bullet made a task), a register entry with its .docx, a file of achievements with
+    an error row."""
     from ansinh.planning.imports import ACHIEVEMENT_KIND, ACHIEVEMENT_SCHEMA
     from ansinh.planning.models import ReportForm, ReportObligation
-    from ansinh.planning.services import org, plan, register, reports, tasks
+    from ansinh.planning.services import documents, org, plan, register, reports, tasks
 
     u, o = world.users, world.objects
     start = dt.date(2008, 4, 1)
@@ -358,12 +360,24 @@ def _planning_world(world: World, tmp, *, district, district_c, province) -> Non
     period = plan.period_open(actor=u["provincial"], code="2020-H1")
     jobs = plan.indicator_define(actor=u["provincial"], code="sweep_jobs", name="Việc làm", measure_unit="người",
                                  field="labour")
-    plan.target_set(actor=u["provincial"], indicator=jobs, unit=so, year=2020, value=100, reason="SWEEP")
+    o["indicator"] = jobs.pk
+    o["target_so"] = plan.target_set(actor=u["provincial"], indicator=jobs, unit=so, year=2020, value=100,
+                                     reason="SWEEP").pk
+    o["target_a"] = plan.target_set(actor=u["provincial"], indicator=jobs, unit=unit_a, year=2020, value=60,
+                                    reason="SWEEP").pk
     form = ReportForm.objects.create(code="sweep-bc", name="Báo cáo 6 tháng", period_kind="half")
     form.indicators.set([jobs])
     for unit in (so, unit_a, unit_c):
-        ReportObligation.objects.create(form=form, unit=unit, due_days=5, valid_from=start)
+        ob = ReportObligation.objects.create(form=form, unit=unit, due_days=5, valid_from=start)
+        if unit == unit_a:
+            o["obligation_a"] = ob.pk
+    o["report_form"] = form.pk
     o["unit_a"], o["unit_c"] = unit_a.pk, unit_c.pk
+    conclusion = documents.conclusion_create(actor=u["provincial"], title="Kết luận sơ kết", signer_name="Lê Thu Hà",
+                                             meeting_date=dt.date(2020, 7, 5), period=period)
+    documents.conclusion_item_add(actor=u["provincial"], conclusion=conclusion, section="key", text="Chi trả",
+                                  units=[unit_a], task={"code": "SWEEP-KL", "deadline": dt.date(2020, 12, 31)})
+    o["conclusion"] = conclusion.pk
     o["report_a"] = reports.report_open(actor=u["district"], form=form, unit=unit_a, period=period,
                                         today=period.end).pk
     o["report_c"] = reports.report_open(actor=u["provincial"], form=form, unit=unit_c, period=period,
@@ -379,13 +393,14 @@ def _planning_world(world: World, tmp, *, district, district_c, province) -> Non
                                        {"period": period}).pk
 def _dossiers_and_casework(world: World, tmp, commune_a) -> None:
     """A dossier of commune A with a scan read (a fake reader: no Tesseract here), a loan, the archivist's zip with
-    an error row; a petition of commune A received by the handler; an inspection of commune A."""
+    an error row; a petition of commune A received by the handler, an entry of the register of citizen reception;
+    an inspection of commune A."""
     import io
     import zipfile
 
     from django.utils import timezone
 
-    from ansinh.casework.services import inspections, petitions
+    from ansinh.casework.services import inspections, petitions, receptions
     from ansinh.demo.scans import scan_bytes, text_page
     from ansinh.dossiers import services as dossiers
     from ansinh.dossiers.imports import SCAN_ZIP_KIND
@@ -410,6 +425,11 @@ def _dossiers_and_casework(world: World, tmp, commune_a) -> None:
     o["petition_a"] = petitions.petition_receive(actor=u["handler"], commune=commune_a, details=petitions.PetitionDetails(
         kind="complaint", channel="post", received_on=today, petitioner_name="Trần Thị Mai",
         summary="Khiếu nại")).pk
+    o["reception_a"] = receptions.reception_record(
+        actor=u["handler"], commune=commune_a, received_by=u["handler"], details=receptions.ReceptionDetails(
+            received_at=timezone.now() - dt.timedelta(hours=1), place="Phòng tiếp công dân", session="regular",
+            kind="feedback", content="Phản ánh", outcome="guided", outcome_note="Đã hướng dẫn",
+            citizens=[receptions.Citizen("Trần Thị Mai")])).pk
     o["inspection_a"] = inspections.inspection_create(
         actor=u["inspector"], commune=commune_a, title="Thanh tra chi trả", decision_number="01/QĐ-TTr",
         decision_date=today, subject="UBND phường", team="Đoàn 1").pk
@@ -491,6 +511,11 @@ PLAN_A = (404, 404, 200, 200, 200, 404, 404, 200, 200, 404)  # a page of unit_a 
 PLAN_A_POST = (404, 404, 302, 302, 302, 404, 404, 302, 302, 404)
 PLAN_A_404 = (404,) * 10
 PLAN_C = (404, 404, 404, 200, 200, 404, 404, 200, 200, 404)  # a page of unit_c (another former district)
+PLAN_FORM = (403, 403, 403, 200, 403, 403, 403, 403, 403, 403)  # a definition form: the planners' only
+PLAN_FORM_POST = (403, 403, 403, 422, 403, 403, 403, 403, 403, 403)  # sent empty: shown again with its errors
+PLAN_READ = (200, 200, 200, 200, 200, 404, 404, 200, 200, 404)  # an object of the department (not of one unit)
+PLAN_READ_POST = (403, 403, 403, 422, 403, 404, 404, 403, 403, 404)  # its form, sent empty
+PLAN_A_FORM_POST = (404, 404, 403, 422, 403, 404, 404, 403, 403, 404)  # the form of an object of unit_a
 D_READ = (200, 200, 200, 200, 200, 403, 403, 200, 200, 403)  # the dossiers' readers
 D_KEEP = (403, 403, 200, 200, 403, 403, 403, 403, 403, 403)  # the keepers' pages (archivist, district, province)
 D_KEEP_FORM = (403, 403, 422, 422, 403, 403, 403, 403, 403, 403)
@@ -638,6 +663,32 @@ AUTHZ: list[tuple] = [  # (name, path objects, method, statuses of the columns C
     *[("planning:report_step", {"pk": "report_a", "step": step}, "POST", PLAN_A_POST)
       for step in ("gui", "chap-nhan", "tra-lai", "mo-khoa")],
     ("planning:report_step", {"pk": "report_a", "step": "khong-co"}, "POST", PLAN_A_404),
+    # the definition pages: read by every reader (a target or an obligation of a unit by those covering it); the
+    # forms are the planners' (403 for every other role that sees the page or the object)
+    ("planning:indicator_list", {}, "GET", READ_ALL),
+    ("planning:indicator_create", {}, "GET", PLAN_FORM),
+    ("planning:indicator_create", {}, "POST", PLAN_FORM_POST),
+    ("planning:indicator_detail", {"pk": "indicator"}, "GET", PLAN_READ),
+    ("planning:target_list", {}, "GET", READ_ALL),
+    ("planning:target_create", {}, "GET", PLAN_FORM),
+    ("planning:target_create", {}, "POST", PLAN_FORM_POST),
+    ("planning:target_detail", {"pk": "target_a"}, "GET", PLAN_A),
+    ("planning:target_detail", {"pk": "target_a"}, "POST", PLAN_A_FORM_POST),
+    ("planning:target_detail", {"pk": "target_so"}, "GET", PLAN_C),
+    ("planning:report_form_list", {}, "GET", READ_ALL),
+    ("planning:report_form_create", {}, "GET", PLAN_FORM),
+    ("planning:report_form_create", {}, "POST", PLAN_FORM_POST),
+    ("planning:report_form_detail", {"pk": "report_form"}, "GET", PLAN_READ),
+    ("planning:report_form_detail", {"pk": "report_form"}, "POST", PLAN_READ_POST),
+    ("planning:obligation_end", {"pk": "obligation_a"}, "POST", (404, 404, 403, 302, 403, 404, 404, 403, 403, 404)),
+    ("planning:task_create", {}, "GET", PLAN_FORM),
+    ("planning:task_create", {}, "POST", PLAN_FORM_POST),
+    ("planning:conclusion_list", {}, "GET", READ_ALL),
+    ("planning:conclusion_create", {}, "GET", PLAN_FORM),
+    ("planning:conclusion_create", {}, "POST", PLAN_FORM_POST),
+    ("planning:conclusion_detail", {"pk": "conclusion"}, "GET", PLAN_READ),
+    ("planning:conclusion_detail", {"pk": "conclusion"}, "POST", PLAN_READ_POST),
+    ("planning:conclusion_issue", {"pk": "conclusion"}, "POST", (403, 403, 403, 302, 403, 404, 404, 403, 403, 404)),
     ("planning:task_list", {}, "GET", READ_ALL),
     ("planning:task_detail", {"pk": "task_a"}, "GET", PLAN_A),
     ("planning:task_detail", {"pk": "task_a"}, "POST", PLAN_A_POST),
@@ -685,6 +736,11 @@ AUTHZ: list[tuple] = [  # (name, path objects, method, statuses of the columns C
     ("casework:petition_create", {}, "POST", ALL_403, {"handler": 422}),
     ("casework:petition_detail", {"pk": "petition_a"}, "GET", P_IN_A, {"handler": 200}),
     ("casework:petition_step", {"pk": "petition_a", "step": "accept"}, "POST", P_STEP, {"handler": 302}),
+    # the register of citizen reception: read like the petitions, written by the handler
+    ("casework:reception_list", {}, "GET", P_READ, {"handler": 200}),
+    ("casework:reception_create", {}, "GET", ALL_403, {"handler": 200}),
+    ("casework:reception_create", {}, "POST", ALL_403, {"handler": 422}),
+    ("casework:reception_detail", {"pk": "reception_a"}, "GET", P_IN_A, {"handler": 200}),
     ("casework:inspection_list", {}, "GET", I_READ),
     ("casework:recovery_followup", {}, "GET", I_READ),
     ("casework:inspection_create", {}, "GET", (403, 403, 403, 403, 403, 403, 403, 200, 403, 403)),
