@@ -153,3 +153,45 @@ def test_handler_receives_a_complaint_and_the_inspector_concludes(page, world):
     page.goto(f"{base}/don-thu/{Petition.objects.get().pk}/")
     assert "Trần Thị Mai" not in page.content()  # the inspector reads the petition without the petitioner's data
     _shot(page, "7_inspector_sees_petition")
+
+
+def test_handler_records_a_delegation_that_lodges_a_complaint_and_the_register_counts_it(page, world):
+    """The register of citizen reception in the browser: a delegation of 6 received in the regular session, its
+    complaint received as a petition in the same step; the entry shows the delegation and links to the petition;
+    the register's counts and the missing head's reception day of the month are on the list page."""
+    from playwright.sync_api import expect
+
+    from ansinh.casework.models import Petition, Reception
+
+    base = world["url"]
+    _log_in(page, world, "tiepdan")
+    page.goto(f"{base}/don-thu/tiep-cong-dan/ghi-so/")
+    from django.utils import timezone
+
+    earlier = timezone.localtime() - dt.timedelta(hours=1)  # in Vietnam's time, as the form reads it
+    today = earlier.date()
+    page.fill("#id_received_on", today.isoformat())
+    page.fill("#id_received_time", earlier.strftime("%H:%M"))
+    page.select_option("#id_session", "regular")
+    page.select_option("#id_commune", str(world["commune"].pk))
+    page.fill("#id_people_count", "6")
+    page.fill("#id_citizen_name", "Phan Văn Hải")
+    page.fill("#id_citizen_address", "Tổ 3, phường Thành Sen")
+    page.select_option("#id_kind", "complaint")
+    page.fill("#id_content", "Khiếu nại việc cắt trợ cấp của 6 hộ")
+    page.select_option("#id_outcome", "petition")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_load_state()
+    assert not page.locator(".invalid-feedback, .alert-danger").count(), page.locator(
+        ".invalid-feedback, .alert-danger").all_inner_texts()
+    page.wait_for_url(re.compile(r"/don-thu/tiep-cong-dan/\d+/$"))
+    expect(page.locator("[data-testid=delegation]")).to_have_text("đoàn đông người")
+    expect(page.locator("[data-testid=citizens]")).to_contain_text("Phan Văn Hải")
+    petition = Petition.objects.get()
+    expect(page.locator("[data-testid=petition-link]")).to_contain_text(f"Đơn {petition.number}")
+    assert Reception.objects.get().petition_id == petition.pk
+    _shot(page, "8_reception")
+    page.goto(f"{base}/don-thu/tiep-cong-dan/")
+    expect(page.locator("[data-testid=receptions] tbody tr")).to_have_count(1)
+    expect(page.locator("[data-testid=head-missing]")).to_contain_text(f"tháng {today:%m/%Y}")
+    _shot(page, "9_reception_register")
