@@ -30,7 +30,8 @@ from ansinh.api.models import (
 )
 from ansinh.api.permissions import BREACH_WORKFLOW, REQUEST_WORKFLOW
 from ansinh.core.audit import audit_record
-from ansinh.core.calendar import working_days_add
+from ansinh.core.calendar import deadline_add
+from ansinh.core.calendar import deadline_state as calendar_deadline_state
 from ansinh.core.errors import DomainError
 from ansinh.core.locks import advisory_lock
 from ansinh.core.text import clean_name, name_problem
@@ -60,19 +61,12 @@ def answer_deadline(kind: str, start: dt.date) -> tuple[dt.date, DataRequestRule
         raise DomainError(f"Chưa có thời hạn thực hiện yêu cầu «{RequestKind(kind).label.lower()}»: chưa đối chiếu được "
                           "văn bản NĐ 356/2025/NĐ-CP. Quản trị hệ thống nhập số ngày và căn cứ pháp lý tại «Thời hạn "
                           "trả lời yêu cầu của chủ thể dữ liệu» (trang quản trị) rồi phản hồi lại.")
-    if rule.working_days:
-        return working_days_add(start, rule.days), rule
-    return start + dt.timedelta(days=rule.days), rule
+    return deadline_add(start, rule.days, working=rule.working_days), rule
 
 
 def deadline_state(due: dt.date | None, today: dt.date | None = None) -> str:
     """'overdue', 'soon' (within WARNING_DAYS) or ''."""
-    if due is None:
-        return ""
-    today = today or timezone.localdate()
-    if due < today:
-        return "overdue"
-    return "soon" if (due - today).days <= WARNING_DAYS else ""
+    return calendar_deadline_state(due, warning_days=WARNING_DAYS, today=today)
 
 
 @dataclass(frozen=True)
@@ -145,7 +139,7 @@ def request_receive(*, actor, details: RequestDetails, person=None) -> DataSubje
     person with the subject's identity number (found by the page in the actor's area), or None."""
     REQUEST_WORKFLOW.require(actor, RequestStep.RECEIVE)
     fields = _checked_request(details)
-    due = working_days_add(fields["received_on"], ACKNOWLEDGEMENT_WORKING_DAYS)
+    due = deadline_add(fields["received_on"], ACKNOWLEDGEMENT_WORKING_DAYS, working=True)
     seq, number = _next_number(DataSubjectRequest, fields["received_on"].year)
     request = DataSubjectRequest.objects.create(year=fields["received_on"].year, seq=seq, number=number,
                                                 acknowledgement_due=due, created_by=actor, person=person, **fields)

@@ -36,3 +36,21 @@ def working_days_add(start: dt.date, days: int, holidays: frozenset[dt.date] | N
         if is_working_day(day, holidays):
             left -= 1
     return day
+
+
+def deadline_add(start: dt.date, days: int, *, working: bool) -> dt.date:
+    """A legal deadline: ``start`` + ``days`` calendar days, or working days (``working_days_add``)."""
+    return working_days_add(start, days) if working else start + dt.timedelta(days=days)
+
+
+def deadline_state(due: dt.date | None, *, warning_days: int, today: dt.date | None = None) -> str:
+    """'overdue', 'soon' (within ``warning_days``) or '' (none, or not yet close)."""
+    if due is None:
+        return ""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    if due < today:
+        return "overdue"
+    return "soon" if (due - today).days <= warning_days else ""

@@ -28,7 +28,8 @@ from ansinh.casework.models import (
 )
 from ansinh.casework.permissions import HANDLERS, PETITION_WORKFLOW
 from ansinh.core.audit import audit_record
-from ansinh.core.calendar import working_days_add
+from ansinh.core.calendar import deadline_add
+from ansinh.core.calendar import deadline_state as calendar_deadline_state
 from ansinh.core.errors import DomainError
 from ansinh.core.text import clean_name, name_problem
 
@@ -37,11 +38,8 @@ OBSTACLES = "ốm đau, thiên tai, địch họa, đi công tác, học tập �
 
 
 def add_days(start: dt.date, days: int, *, working: bool) -> dt.date:
-    """``start`` + ``days`` calendar days, or working days (Monday–Friday without the public holidays of the
-    calendar, ``core.calendar``)."""
-    if not working:
-        return start + dt.timedelta(days=days)
-    return working_days_add(start, days)
+    """``start`` + ``days`` calendar days, or working days (``core.calendar``)."""
+    return deadline_add(start, days, working=working)
 
 
 def deadline(kind: str, stage: str, start: dt.date) -> tuple[dt.date, DeadlineRule]:
@@ -56,12 +54,7 @@ def deadline(kind: str, stage: str, start: dt.date) -> tuple[dt.date, DeadlineRu
 
 def deadline_state(due: dt.date | None, today: dt.date | None = None) -> str:
     """'overdue', 'soon' (within WARNING_DAYS) or '' ."""
-    if due is None:
-        return ""
-    today = today or timezone.localdate()
-    if due < today:
-        return "overdue"
-    return "soon" if (due - today).days <= WARNING_DAYS else ""
+    return calendar_deadline_state(due, warning_days=WARNING_DAYS, today=today)
 
 
 @dataclass(frozen=True)
