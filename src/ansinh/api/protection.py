@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from ansinh.api.legal_deadlines import (
@@ -33,7 +32,7 @@ from ansinh.core.audit import audit_record
 from ansinh.core.calendar import deadline_add
 from ansinh.core.calendar import deadline_state as calendar_deadline_state
 from ansinh.core.errors import DomainError
-from ansinh.core.locks import advisory_lock
+from ansinh.core.locks import next_in_sequence
 from ansinh.core.text import clean_name, name_problem
 
 WARNING_DAYS = 2  # a request deadline this close is shown as a warning
@@ -47,8 +46,7 @@ def _text(value: str | None, limit: int) -> str:
 def _next_number(model, year: int) -> tuple[int, str]:
     """The next number of the year, under a lock held to the end of the transaction (two intakes at once wait for
     each other; the unique (year, seq) constraint is the database's guarantee)."""
-    advisory_lock(f"api.{model._meta.model_name}.number.{year}")
-    seq = (model.objects.filter(year=year).aggregate(top=Max("seq"))["top"] or 0) + 1
+    seq = next_in_sequence(model.objects.filter(year=year), "seq", lock=f"api.{model._meta.model_name}.number.{year}")
     return seq, f"{seq:04d}/{year}"
 
 

@@ -27,3 +27,13 @@ def advisory_lock(name: str) -> None:
 
 
 __all__ = ["advisory_lock", "lock_key"]
+
+
+def next_in_sequence(queryset, field: str, *, lock: str) -> int:
+    """The next number of a numbered series (``max(field) + 1`` over ``queryset``, 1 for the first), under the
+    advisory lock ``lock`` held to the end of the transaction: two writers at once wait for each other. A unique
+    constraint on the series remains the database's guarantee."""
+    from django.db.models import Max
+
+    advisory_lock(lock)
+    return (queryset.aggregate(top=Max(field))["top"] or 0) + 1

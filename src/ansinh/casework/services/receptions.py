@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from ansinh.accounts.permissions import require_commune_in_area, user_covers_commune
@@ -38,7 +37,7 @@ from ansinh.casework.services.petitions import (
 )
 from ansinh.core.audit import audit_record
 from ansinh.core.errors import DomainError
-from ansinh.core.locks import advisory_lock
+from ansinh.core.locks import next_in_sequence
 from ansinh.core.text import clean_name, name_problem
 
 MAX_CITIZENS = 10  # named citizens of one entry (the law asks a delegation for at most five representatives)
@@ -152,8 +151,7 @@ def _require_receiver(receiver, session: str, commune) -> None:
 
 
 def _next_sequence(year: int) -> int:
-    advisory_lock(f"casework.reception.number.{year}")
-    return (Reception.objects.filter(year=year).aggregate(top=Max("sequence"))["top"] or 0) + 1
+    return next_in_sequence(Reception.objects.filter(year=year), "sequence", lock=f"casework.reception.number.{year}")
 
 
 @transaction.atomic(durable=True)
