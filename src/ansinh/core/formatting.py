@@ -48,6 +48,14 @@ def vn_count(value: int | None, noun: str = "") -> str:
     return f"{text} {noun}" if noun else text
 
 
+def round_down_two_digits(value: int) -> int:
+    """The round figure a report writes after «trên» (over): the count cut to its two leading digits —
+    45.600 -> 45.000, 172.081 -> 170.000, 911 -> 910, 7 -> 7 — never more than the count, never 0 for a count."""
+    value = int(value)
+    step = 10 ** max(len(str(abs(value))) - 2, 0)
+    return value // step * step
+
+
 def vn_percent(numerator: int | float, denominator: int | float, decimals: int = 2) -> str:
     """172081 / 173591 -> '99,13%'. An empty denominator gives '—'."""
     if not denominator:

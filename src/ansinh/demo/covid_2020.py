@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 
 from ansinh.accounts.models import Role, User
+from ansinh.core.errors import DomainError
 from ansinh.core.safety import refuse_in_production
 from ansinh.core.sql import compose, identifier
 from ansinh.demo.registers import RegisterPlan, standing_registers_clear, standing_registers_load
@@ -96,17 +97,31 @@ def scenario_reset() -> None:
     standing_registers_clear()
 
 
-def _resolve_and_submit(bl: BeneficiaryList, officer: User) -> None:
+def _resolve_and_submit(bl: BeneficiaryList, officer: User) -> bool:
+    """Resolve the flags as a commune would, then submit; False (left a draft) when nobody is left in the list —
+    only at a small scale, where a commune's group 7 can be one person who is also in another list."""
     for kind, resolution, text, nothing_left in (
             (FlagKind.OTHER_LIST, "exclude", "", True), (FlagKind.OTHER_LIST, "keep", KEEP_WINNER, False),
             (FlagKind.DEAD, "exclude", "", None), (FlagKind.ALREADY_APPROVED, "exclude", "", None),
             (FlagKind.DUPLICATE_IN_LIST, "keep", KEEP_DUPLICATE, None), (FlagKind.IDENTITY, "keep", KEEP_IDENTITY, None)):
         services.flags_resolve_all(actor=officer, beneficiary_list=bl, kind=kind, resolution=resolution,
                                    justification=text, only_nothing_left=nothing_left)
-    services.list_submit(actor=officer, beneficiary_list=bl)
+    try:
+        services.list_submit(actor=officer, beneficiary_list=bl)
+    except DomainError:
+        bl.refresh_from_db(fields=["row_count"])  # the submission counted what is left
+        if bl.row_count == 0:
+            return False
+        raise
+    return True
 
 
-def _record_deaths(programme: Programme, actor: User) -> int:
+def _scaled(value: int, scale: float) -> int:
+    """A figure of the full-size province at ``scale`` (at least 1): a small database keeps the figures' shape."""
+    return value if scale == 1 else max(int(round(value * scale)), 1)
+
+
+def _record_deaths(programme: Programme, actor: User, deaths: int = DEATHS_FOUND) -> int:
     from ansinh.registry.models import Person
     from ansinh.registry.services import person_record_death
 
@@ -114,21 +129,21 @@ def _record_deaths(programme: Programme, actor: User) -> int:
             .values_list("rows__person_id", "rows__amount"))
     candidates = sorted(pid for pid, amount in rows if amount and amount > 0)
     rng = np.random.default_rng(42)
-    chosen = rng.choice(candidates, size=DEATHS_FOUND, replace=False)
+    chosen = rng.choice(candidates, size=min(deaths, len(candidates)), replace=False)
     for person in Person.objects.filter(pk__in=[int(c) for c in chosen]):
         person_record_death(actor=actor, person=person, death_date=dt.date(2020, 3, 15))
     return len(chosen)
 
 
-def _results_frames(batches: list[PaymentBatch]) -> dict[int, pl.DataFrame]:
+def _results_frames(batches: list[PaymentBatch], scale: float = 1.0) -> dict[int, pl.DataFrame]:
     """What the post office sends back: everybody paid on 15/05/2020 except 1.510 people (reasons spread)."""
     frames = {b.pk: batch_lines_frame(b).with_columns(pl.lit(b.pk).alias("batch_id")) for b in batches}
     everything = pl.concat(list(frames.values()))
     rng = np.random.default_rng(2020)
     unpaid = set()
-    for amount, count in ((1_500_000, UNPAID_HIGH), (750_000, UNPAID_LOW)):
+    for amount, count in ((1_500_000, _scaled(UNPAID_HIGH, scale)), (750_000, _scaled(UNPAID_LOW, scale))):
         ids = everything.filter(pl.col("amount") == amount)["id"].to_numpy()
-        unpaid.update(int(i) for i in rng.choice(ids, size=count, replace=False))
+        unpaid.update(int(i) for i in rng.choice(ids, size=min(count, len(ids)), replace=False))
     reasons = [str(r.label) for r in (UnpaidReason.DIED, UnpaidReason.ABSENT, UnpaidReason.MOVED,
                                       UnpaidReason.REFUSED, UnpaidReason.WRONG_DATA)]
     out = {}
@@ -147,7 +162,10 @@ def _results_frames(batches: list[PaymentBatch]) -> dict[int, pl.DataFrame]:
     return out
 
 
-def scenario_covid_2020(*, output_dir: Path | None = None, say: Callable[[str], None] = print) -> ScenarioReport:
+def scenario_covid_2020(*, output_dir: Path | None = None, say: Callable[[str], None] = print,
+                        scale: float = 1.0) -> ScenarioReport:
+    """``scale`` below 1: every count of the registers and of the unpaid drawn smaller (the percentages keep their
+    shape, the people and amounts are those of the small province)."""
     report = ScenarioReport(output_dir=output_dir or Path(settings.MEDIA_ROOT) / "scenario" / "covid-2020")
     report.output_dir.mkdir(parents=True, exist_ok=True)
 
@@ -165,8 +183,10 @@ def scenario_covid_2020(*, output_dir: Path | None = None, say: Callable[[str], 
     users = _users(province, communes)
     programme = programme_from_definition(definition=COVID_2020, actor=users["generator"],
                                                    province_code=province_code)
+    deaths = _scaled(DEATHS_FOUND, scale)
     registers = standing_registers_load(plan=RegisterPlan(
-        ncc=NCC, tgxh=TGXH, both=BOTH, household_members=HOUSEHOLD_MEMBERS + DEATHS_FOUND, seed=2020))
+        ncc=_scaled(NCC, scale), tgxh=_scaled(TGXH, scale), both=_scaled(BOTH, scale),
+        household_members=_scaled(HOUSEHOLD_MEMBERS, scale) + deaths, seed=2020))
     step(f"danh sách đang hưởng: {registers.describe()}", t)
 
     t = time.perf_counter()
@@ -174,36 +194,41 @@ def scenario_covid_2020(*, output_dir: Path | None = None, say: Callable[[str], 
     step(f"lập {generated.lists} danh sách nhóm 5–7 ({generated.rows} dòng) và kiểm tra", t)
 
     t = time.perf_counter()
-    _record_deaths(programme, users["generator"])
+    _record_deaths(programme, users["generator"], deaths)
     checked = services.programme_checks_run(actor=users["generator"], programme=programme)
-    step(f"xã báo {DEATHS_FOUND} người mất; kiểm tra lại: {checked.flags}", t)
+    step(f"xã báo {deaths} người mất; kiểm tra lại: {checked.flags}", t)
 
     t = time.perf_counter()
     lists = list(BeneficiaryList.objects.filter(programme=programme).select_related("group", "commune", "programme"))
+    empty = 0
     for bl in lists:
-        _resolve_and_submit(bl, users["officers"][bl.commune_id])
-    step(f"xã xử lý cảnh báo và trình {len(lists)} danh sách", t)
+        if not _resolve_and_submit(bl, users["officers"][bl.commune_id]):
+            empty += 1
+    step(f"xã xử lý cảnh báo và trình {len(lists) - empty} danh sách"
+         + (f" ({empty} danh sách không còn ai sau kiểm tra: để ở dự thảo)" if empty else ""), t)
 
     t = time.perf_counter()
     number, date, signer = DECISION
-    for bl in BeneficiaryList.objects.filter(programme=programme).select_related("programme"):
+    for bl in BeneficiaryList.objects.filter(programme=programme, status=ListStatus.SUBMITTED).select_related("programme"):
         bl = services.list_appraise(actor=users["appraiser"], beneficiary_list=bl)
         bl = services.list_approve(actor=users["leader"], beneficiary_list=bl, decision_number=number,
                                    decision_date=date, signer=signer)
         services.list_post(actor=users["officers"][bl.commune_id], beneficiary_list=bl)
     step("thẩm định, phê duyệt (QĐ 1234/QĐ-UBND ngày 08/5/2020), niêm yết", t)
 
-    _pay_and_reconcile(programme, users, report, step)
-    assert not BeneficiaryList.objects.filter(programme=programme).exclude(status=ListStatus.RECONCILED).exists()
+    _pay_and_reconcile(programme, users, report, step, scale)
+    assert not (BeneficiaryList.objects.filter(programme=programme).exclude(status=ListStatus.RECONCILED)
+                .exclude(status=ListStatus.DRAFT, row_count=0).exists())
     return report
 
 
 def _pay_and_reconcile(programme: Programme, users: dict, report: ScenarioReport,
-                       step: Callable[[str, float], None]) -> None:
+                       step: Callable[[str, float], None], scale: float = 1.0) -> None:
     """Batches through the post office, their export, the results, the reconciliation."""
     t = time.perf_counter()
     batches = [payments.batch_create(actor=users["generator"], beneficiary_list=bl, agent=users["agent"])
-               for bl in BeneficiaryList.objects.filter(programme=programme).select_related("programme")]
+               for bl in BeneficiaryList.objects.filter(programme=programme, status=ListStatus.POSTED)
+               .select_related("programme")]
     export_dir = report.output_dir / "chi-tra"
     export_dir.mkdir(exist_ok=True)
     for batch in batches:
@@ -215,7 +240,7 @@ def _pay_and_reconcile(programme: Programme, users: dict, report: ScenarioReport
     results_dir = report.output_dir / "ket-qua"
     results_dir.mkdir(exist_ok=True)
     applied = errors = 0
-    for batch_id, frame in _results_frames(batches).items():
+    for batch_id, frame in _results_frames(batches, scale).items():
         path = results_dir / f"ket-qua-{batch_id}.csv"
         frame.write_csv(path)
         batch = PaymentBatch.objects.select_related("beneficiary_list", "commune").get(pk=batch_id)

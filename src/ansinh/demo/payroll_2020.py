@@ -28,7 +28,7 @@ from django.db import connection
 from ansinh.accounts.models import Role, User
 from ansinh.casework.models import RecoveryDemand
 from ansinh.core.errors import DomainError
-from ansinh.core.formatting import vn_billions, vn_money, vn_number
+from ansinh.core.formatting import round_down_two_digits, vn_billions, vn_money, vn_number
 from ansinh.core.imports import import_run
 from ansinh.core.models import ImportStatus
 from ansinh.core.safety import refuse_in_production
@@ -365,7 +365,7 @@ def _final(report: PayrollScenarioReport, owed: dict, expected: dict, say: Calla
     lines = [
         "",
         "Kết quả 6 tháng đầu năm 2020 (tính từ các dòng chi trả và kết quả của bưu điện):",
-        f"- Người có công: chi trả trợ cấp thường xuyên cho trên {vn_number(least // 1000 * 1000)} người mỗi tháng ("
+        f"- Người có công: chi trả trợ cấp thường xuyên cho trên {vn_number(round_down_two_digits(least))} người mỗi tháng ("
         + ", ".join(f"{m:%m}: {vn_number(p)}" for m, p, _a in ncc) + f"; ít nhất {vn_number(least)} người).",
         f"- Trợ giúp xã hội: {vn_number(tgxh['persons_paid'])} người được chi trả, số tiền "
         f"{vn_billions(tgxh['amount_paid'], 3)} ({vn_number(tgxh['amount_paid'])} đồng).",

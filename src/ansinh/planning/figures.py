@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
 
 from ansinh.core.errors import DomainError
-from ansinh.core.formatting import vn_billions, vn_number
+from ansinh.core.formatting import round_down_two_digits, vn_billions, vn_number
 from ansinh.planning import selectors
 from ansinh.planning.checks import percent_text
 from ansinh.planning.models import Indicator, ReportingPeriod
@@ -85,5 +84,5 @@ class Filler:
         return {
             "n": lambda: vn_number(value),
             "pct": lambda: None if not target else percent_text(value, target, rounding=figs[0]["rounding"]),
-            "over": lambda: vn_number((Decimal(value) / 1000).quantize(Decimal(1), rounding=ROUND_DOWN) * 1000),
+            "over": lambda: vn_number(round_down_two_digits(value)),
         }.get(fmt, lambda: vn_billions(int(value), int(fmt[1])))()

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=1_300_000,
                             help="Dân số tỉnh mẫu nếu CSDL chưa có nhân khẩu (mặc định 1.300.000 như Hà Tĩnh).")
         parser.add_argument("--scale", type=float, default=1.0,
-                            help="payroll-2020-h1: tỷ lệ thu nhỏ sổ đối tượng (1 = các con số của thông báo).")
+                            help="covid-2020, payroll-2020-h1, semiannual-2020: tỷ lệ thu nhỏ sổ đối tượng (1 = các con số của thông báo).")
 
     def handle(self, *args, name, persons, scale, **options):
         refuse_in_production(f"scenario {name}")
@@ -36,10 +36,12 @@ class Command(BaseCommand):
             return
         try:
             database_ready(self.stdout.write)
-            population_ready(persons=persons, minimum=1_000_000, seed=2020, say=self.stdout.write)
+            if not 0 < scale <= 1:
+                raise CommandError("--scale phải lớn hơn 0 và không quá 1.")
+            population_ready(persons=persons, minimum=int(1_000_000 * scale), seed=2020, say=self.stdout.write)
             from ansinh.demo.covid_2020 import scenario_covid_2020
 
-            report = scenario_covid_2020(say=self.stdout.write)
+            report = scenario_covid_2020(say=self.stdout.write, scale=scale)
         except (DomainError, RuntimeError) as err:
             raise CommandError(str(err)) from err
         self.stdout.write("")
@@ -68,8 +70,8 @@ class Command(BaseCommand):
 
     def _semiannual(self, persons: int, scale: float, started: float) -> None:
         """The plan of 2020, the units' first-half reports, the tasks, then the semiannual report and the conclusion
-        notice written from the database; each file's path on a line of its own. It runs ``covid-2020`` (full size
-        only) and ``payroll-2020-h1`` first when the database has not got their data."""
+        notice written from the database; each file's path on a line of its own. It runs ``covid-2020`` and
+        ``payroll-2020-h1`` first (at the same ``--scale``) when the database has not got their data."""
         from ansinh.demo.prepare import database_ready, population_ready
 
         if not 0 < scale <= 1:
@@ -80,12 +82,19 @@ class Command(BaseCommand):
             from ansinh.demo.semiannual_2020 import _nq42_present, scenario_semiannual_2020
             from ansinh.payroll.models import PayrollMonth
 
-            if not _nq42_present() and scale == 1:
-                self.stdout.write("Chưa có dữ liệu NQ 42: chạy kịch bản covid-2020 trước.")
+            covid_ran = False
+            if not _nq42_present():
+                # covid-2020 first: its reset empties every standing register (enrolments), which the payroll's lines
+                # and register events point at (PROTECT); payroll-2020-h1's reset removes only the NCC, TGXH and
+                # top-up enrolments and the payroll, and the NQ 42 lists and payments keep no link to an enrolment.
+                self.stdout.write("Chưa có dữ liệu NQ 42: chạy kịch bản covid-2020 trước (rồi payroll-2020-h1).")
                 from ansinh.demo.covid_2020 import scenario_covid_2020
+                from ansinh.demo.payroll_2020 import scenario_reset as payroll_reset
 
-                scenario_covid_2020(say=self.stdout.write)
-            if not PayrollMonth.objects.filter(month__year=2020, month__month__lte=6).exists():
+                payroll_reset()
+                scenario_covid_2020(say=self.stdout.write, scale=scale)
+                covid_ran = True
+            if covid_ran or not PayrollMonth.objects.filter(month__year=2020, month__month__lte=6).exists():
                 self.stdout.write("Chưa có bảng chi trả 6 tháng đầu năm 2020: chạy kịch bản payroll-2020-h1 trước.")
                 from ansinh.demo.payroll_2020 import scenario_payroll_2020
                 from ansinh.demo.payroll_plan import Targets
