@@ -15,7 +15,7 @@ from ansinh.api.errors import ApiError
 from ansinh.core.identity import digits_only
 from ansinh.programmes.models import HOUSEHOLD_REGISTERS
 from ansinh.programmes.selectors import enrolments_for_user
-from ansinh.registry.models import Membership, Person
+from ansinh.registry.models import AccessKind, Membership, Person
 from ansinh.registry.selectors import person_get_for_user, persons_for_user
 
 CURSOR_SALT = "ansinh.api.cursor"
@@ -119,8 +119,7 @@ def enrolments_on(*, user, person: Person, register: str, day: dt.date) -> list:
 
 
 ACCESS_LOG_LIMIT = 500
-SOURCES = {"api": "Hệ thống kết nối (API)", "view": "Xem trang", "identity": "Tra cứu theo số định danh",
-           "export": "Tải tệp"}
+SOURCES = {"api": "Hệ thống kết nối (API)", **{str(k): str(v) for k, v in AccessKind.choices}}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from ansinh.payments.reconciliation import (
     reconciliation_export,
 )
 from ansinh.programmes.selectors import list_get, programme_get
+from ansinh.registry.access_log import access_list
 
 PAGE_SIZE = 100
 
@@ -68,8 +69,11 @@ def batch_create(request: HttpRequest, list_pk: int) -> HttpResponse:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
+    page_obj = Paginator(selectors.batch_lines(batch), PAGE_SIZE).get_page(page_param(request.GET))
+    access_list(actor=request.user, persons=[line.person_id for line in page_obj], obj=batch,
+                what=f"Xem danh sách chi trả {batch} (trang {page_obj.number})")
     return render(request, "payments/batch_detail.html", {
-        "batch": batch, "page_obj": Paginator(selectors.batch_lines(batch), PAGE_SIZE).get_page(page_param(request.GET)),
+        "batch": batch, "page_obj": page_obj,
         "totals": selectors.batch_line_totals(batch), "imports": batch.result_imports.select_related("created_by")[:20],
         "reasons": UnpaidReason.choices, "steps": BATCH_WORKFLOW.available(request.user, batch),
         "can_import": can_import_results(request.user, batch) and batch.status != "reconciled",

@@ -60,7 +60,7 @@ from ansinh.payroll.services import export, generation, recoveries, registers, w
 from ansinh.policy.variables.enums import TgxhCategory
 from ansinh.programmes import sensitive
 from ansinh.programmes.models import EnrolmentChange
-from ansinh.registry.access_log import access_view
+from ansinh.registry.access_log import access_list, access_view
 
 STEPS = {SheetStep.SUBMIT, SheetStep.RETURN, SheetStep.APPRAISE, SheetStep.APPROVE, SheetStep.SEND,
          SheetStep.RECONCILE}
@@ -207,6 +207,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{**r, "identity": identity_for(user, r["identity"]), "increase": r["person_id"] in increases,
              "reason_label": reasons.get(r["reason"], "") if r["reason"] else ""}
             for r in payees.head(2000).iter_rows(named=True)]
+    access_list(actor=user, persons=[r["person_id"] for r in rows], obj=sheet, what=f"Xem bảng chi trả {sheet}")
     steps = SHEET_WORKFLOW.available(user, sheet)
     return render(request, "payroll/sheet.html", {
         "sheet": sheet, "rows": rows, "more": max(payees.height - 2000, 0),

@@ -50,7 +50,7 @@ from ansinh.poverty.permissions import (
 )
 from ansinh.poverty.services import housing, rounds, surveys
 from ansinh.poverty.standards import STANDARD_LABELS, indicators_for, standard_for, uses_scores
-from ansinh.registry.access_log import access_export
+from ansinh.registry.access_log import access_export, access_list
 
 PAGE_SIZE = 50
 YEAR_MIN, YEAR_MAX = 2015, 2100
@@ -131,6 +131,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.round_households(review_round=review_round, status=status, query=query,
                                       todo=request.GET.get("todo") == "1")
     page = Paginator(rows, PAGE_SIZE).get_page(page_param(request.GET))
+    access_list(actor=request.user, persons=[row.household.head_id for row in page if row.household.head_id],
+                obj=review_round, what=f"Xem danh sách hộ của {review_round} (trang {page.number})")
     steps = ROUND_WORKFLOW.available(request.user, review_round)
     return render(request, "poverty/round_detail.html", {
         "round": review_round, "page": page, "counts": selectors.round_counts(review_round=review_round),

@@ -46,7 +46,7 @@ from ansinh.programmes.permissions import (
 from ansinh.programmes.rules import explanation_link
 from ansinh.programmes.services import generation, workflow
 from ansinh.programmes.views_design import group_rows
-from ansinh.registry.access_log import access_export
+from ansinh.registry.access_log import access_export, access_list
 
 PAGE_SIZE = 100
 
@@ -108,6 +108,8 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page_obj = Paginator(selectors.list_rows(beneficiary_list=bl, flagged_only=request.GET.get("flagged") == "1")
                          .select_related("beneficiary_list__group"), PAGE_SIZE).get_page(page_param(request.GET))
     user = request.user
+    access_list(actor=user, persons=[row.person_id for row in page_obj], obj=bl,
+                what=f"Xem danh sách {bl} (trang {page_obj.number})")
     steps = LIST_WORKFLOW.available(user, bl)
     steps["supplement"] = bl.is_frozen and LIST_WORKFLOW.can(user, "prepare", bl)
     return render(request, "programmes/list_detail.html", {

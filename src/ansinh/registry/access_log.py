@@ -11,6 +11,8 @@ payroll, payments, poverty, labour, api…) writes it without importing an app t
                   persons=payees["person_id"])                     # a polars Series: COPY / executemany
     access_export(actor=request.user, what="Tải tệp danh sách niêm yết", obj=bl,
                   persons=rows.values("person_id"))                # a queryset: one INSERT … SELECT
+    access_list(actor=request.user, what=f"Xem danh sách {bl} (trang 2)", obj=bl,
+                persons=[row.person_id for row in page_obj])       # the people of the page on screen
 
 A file of a hundred thousand people is one access row and one set-based write of its people: ``INSERT … SELECT``
 from the queryset that made the file, or ``core.bulk.write_frame`` of a frame of ids — never a loop of saves.
@@ -97,6 +99,14 @@ def access_view(*, actor, persons: PersonIds, what: str, obj: models.Model | Non
                 identity_shown: bool = False) -> PersonAccess | None:
     """A page that shows one person (or a household's members)."""
     return access_record(actor=actor, kind=AccessKind.VIEW, what=what, persons=persons, obj=obj,
+                         identity_shown=identity_shown)
+
+
+def access_list(*, actor, persons: PersonIds, what: str, obj: models.Model | None = None,
+                identity_shown: bool = False) -> PersonAccess | None:
+    """A page of a list that shows people with their data (a beneficiary list's rows, a payment batch's or a payroll
+    sheet's payees, a poverty review's households): the people of the page shown, not the whole list."""
+    return access_record(actor=actor, kind=AccessKind.LIST, what=what, persons=persons, obj=obj,
                          identity_shown=identity_shown)
 
 

@@ -183,6 +183,7 @@ class RegistryImport(ImportRecord):
 
 class AccessKind(models.TextChoices):
     VIEW = "view", _("Xem trang")
+    LIST = "list", _("Xem danh sách trên màn hình")
     IDENTITY = "identity", _("Tra cứu theo số định danh")
     EXPORT = "export", _("Tải tệp")
 
