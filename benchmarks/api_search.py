@@ -9,11 +9,17 @@ then a bounded load: 50 concurrent clients for 60 s against a server on 127.0.0.
    server with a listen backlog of 128 — runserver's backlog of 5 resets connections under 50 clients — and
    CONN_MAX_AGE=0, a database connection per request), 50 client threads, each its own connected system (key) of
    the province, each sending searches back to back for 60 s. Requests, errors (anything but 200), throughput,
-   p50 / p95. Bounded: 50 threads, 60 s, one local server; nothing leaves the machine. Production runs behind a
-   real WSGI server (docs/operations.md); this measures the application and the database, not the server.
+   p50 / p95. Bounded: 50 threads, 60 s, one local server; nothing leaves the machine.
+   ``--server gunicorn``: the production WSGI server instead (docs/operations.md «Services»): gunicorn, one worker
+   per core (``--workers``, default the cores this process may use), each with ``--threads`` threads (gthread,
+   default clients / workers, so that no client waits for a thread; ``--threads 1``: sync workers), listen backlog
+   2048, CONN_MAX_AGE 60 (a connection kept per thread, as in production). ``--server both`` (the default) runs
+   the threaded server first as the baseline of the same run, then gunicorn, and prints the ratio of throughput
+   and of p95.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name> .venv/bin/python benchmarks/api_search.py \\
-        [--persons 1300000] [--queries 200] [--clients 50] [--seconds 60]
+        [--persons 1300000] [--queries 200] [--clients 50] [--seconds 60] [--server both|gunicorn|threaded]
+        [--workers N] [--threads N] [--no-world] [--skip-load | --load-only]
 Loads the demo province when the database holds fewer people than asked. Target: API p95 < 150 ms at 1,3 M.
 """
 
@@ -95,11 +101,17 @@ def page_times(client, qs: list[dict]) -> list[float]:
 
 
 def keys_for(admin, user, n: int, *, rate: int) -> list[str]:
+    from django.utils import timezone
+
     from ansinh.api.models import ApiClient
     from ansinh.api.services import api_client_create
 
-    ApiClient.objects.filter(name__startswith=f"bench-{user.username}-").delete()
-    return [api_client_create(actor=admin, name=f"bench-{user.username}-{i}", role=user.role, area=user.area,
+    # A client that was given people keeps its disclosures (ApiDisclosure protects it): the clients of earlier runs
+    # are revoked, never deleted, and each run names its own.
+    ApiClient.objects.filter(name__startswith=f"bench-{user.username}-", revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=admin, revoke_reason="benchmark: lần chạy sau")
+    run = f"{time.time_ns():x}"
+    return [api_client_create(actor=admin, name=f"bench-{user.username}-{run}-{i}", role=user.role, area=user.area,
                               rate_limit=rate, account=user)[1] for i in range(n)]
 
 
@@ -129,14 +141,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def server_command(kind: str, port: int, workers: int, threads: int) -> list[str]:
+    if kind == "gunicorn":
+        worker = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]
+        return [sys.executable, "-m", "gunicorn", "ansinh.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(workers), *worker, "--backlog", "2048", "--timeout", "60", "--log-level", "error"]
+    return [sys.executable, __file__, "--serve", str(port)]
+
+
 def load(args, users: dict, admin) -> None:
     user = users["so"]
     qs = sample(500, user, seed=99)
     keys = keys_for(admin, user, args.clients, rate=10_000)
+    kinds = ["threaded", "gunicorn"] if args.server == "both" else [args.server]
+    figures = {kind: load_run(args, kind, qs, keys) for kind in kinds}
+    if len(figures) == 2:
+        base, prod = figures["threaded"], figures["gunicorn"]
+        print(f"gunicorn / threaded server: throughput {prod[0] / max(base[0], 0.01):.2f}, "
+              f"p95 {prod[1] / max(base[1], 0.1):.2f}".replace(".", ","), flush=True)
+
+
+def load_run(args, kind: str, qs: list[dict], keys: list[str]) -> tuple[float, float]:
+    """One load run against one server; returns (requests per second, p95 ms)."""
     port = _free_port()
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "false", "LOG_LEVEL": "ERROR", "CONN_MAX_AGE": "0"}
+    # The threaded server opens a thread per connection: a connection kept per thread would exhaust PostgreSQL's
+    # (CONN_MAX_AGE=0). gunicorn has a fixed number of workers × threads: the production setting, a connection
+    # kept by each (CONN_MAX_AGE 60, docs/operations.md).
+    conn_max_age = "60" if kind == "gunicorn" else "0"
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "false", "LOG_LEVEL": "ERROR",
+           "CONN_MAX_AGE": conn_max_age}
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"api_search_server_{port}.log"
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, stdout=subprocess.DEVNULL,
+    workers = args.workers or cores()
+    per_worker = args.threads or -(-args.clients // workers)  # gunicorn threads per worker
+    server = subprocess.Popen(server_command(kind, port, workers, per_worker), env=env, stdout=subprocess.DEVNULL,
                               stderr=log.open("w"))
     try:
         _wait(port)
@@ -180,11 +221,16 @@ def load(args, users: dict, admin) -> None:
     for status, _ms in results:
         if status != 200:
             errors[status] = errors.get(status, 0) + 1
-    print(f"load: {args.clients} clients, {elapsed:.0f} s: {len(results):,} requests ({len(results) / elapsed:.1f}/s), "
-          f"errors {sum(errors.values())} {errors or ''}; p50 {statistics.median(ok):.0f} ms, p95 {pct(ok, 95):.0f} ms, "
-          f"max {max(ok):.0f} ms".replace(",", "."), flush=True)
+    label = ("threaded wsgiref server, CONN_MAX_AGE 0" if kind != "gunicorn" else
+             f"gunicorn, {workers} gthread workers × {per_worker} threads, CONN_MAX_AGE 60" if per_worker > 1 else
+             f"gunicorn, {workers} sync workers, CONN_MAX_AGE 60")
+    count = f"{len(results):,}".replace(",", ".")
+    print(f"load ({label}): {args.clients} clients, {elapsed:.0f} s: {count} requests "
+          f"({len(results) / elapsed:.1f}/s), errors {sum(errors.values())} {errors or ''}; "
+          f"p50 {statistics.median(ok):.0f} ms, p95 {pct(ok, 95):.0f} ms, max {max(ok):.0f} ms", flush=True)
     if errors:
         print(f"server log: {log}", flush=True)
+    return len(results) / elapsed, pct(ok, 95)
 
 
 def _wait(port: int) -> None:
@@ -228,6 +274,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument("--server", choices=["both", "gunicorn", "threaded"], default="both",
+                        help="the load run's server: gunicorn (production), the threaded one, or both (baseline first)")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: one per core)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads per gunicorn worker (gthread; default: enough for every client, clients / "
+                             "workers; 1: sync workers, one request at a time each)")
+    parser.add_argument("--no-world", action="store_true",
+                        help="load only the population and the logins (the search needs no other demo work)")
     args = parser.parse_args()
     url = _django.setup()
     os.environ["DATABASE_URL"] = url
@@ -239,7 +293,8 @@ def main() -> None:
     from ansinh.registry.models import Person
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("demo_load", persons=args.persons, seed=2020, reset=Person.objects.count() < args.persons)
+    call_command("demo_load", persons=args.persons, seed=2020, reset=Person.objects.count() < args.persons,
+                 no_world=args.no_world)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE registry_person")
     users = {u.username: u for u in User.objects.filter(username__in=("xa", "so", "quantri"))}

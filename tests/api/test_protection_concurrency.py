@@ -1,5 +1,6 @@
 """Two intakes at once (two real connections released together; PostgreSQL — SQLite serialises every writer):
-the request numbers of a year never repeat and never skip (advisory lock, unique (year, seq))."""
+the request numbers of a year never repeat and never skip (advisory lock, unique (year, seq)); two extensions of
+one request at once give exactly one (row lock, unique request of the extension)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.db import IntegrityError, connection, connections
 
 from ansinh.accounts.models import Role
 from ansinh.api import protection
-from ansinh.api.models import DataSubjectRequest
+from ansinh.api.models import DataRequestExtension, DataSubjectRequest
+from ansinh.core.errors import DomainError
+from ansinh.core.models import AuditEvent
 from programmes import factories as f
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -61,3 +64,26 @@ def test_the_database_refuses_a_repeated_number(province):
             year=first.year, seq=first.seq, number="9999/2025", kind="access", channel="post",
             received_on=first.received_on, requester_name="X Y", details="x",
             acknowledgement_due=first.acknowledgement_due, created_by=admin)
+
+
+def test_two_extensions_at_once_give_exactly_one(province):
+    """Two administrators extend the same request's answer deadline at the same moment (two real connections): one
+    extension is written and the deadline moves once; the other is refused with the «once only» message."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once are tested on PostgreSQL")
+    admins = [f.user(f"qt_ext_{i}", Role.ADMINISTRATOR, province) for i in range(2)]
+    request = protection.request_receive(actor=admins[0], details=protection.RequestDetails(
+        kind="restrict", channel="post", received_on=dt.date(2025, 12, 5), requester_name="Nguyễn Văn An",
+        details="Hạn chế xử lý dữ liệu của tôi"))
+    request = protection.request_acknowledge(actor=admins[0], request=request, acknowledged_on=dt.date(2025, 12, 5))
+    outcomes = _at_once(*[lambda a=a, days=days: protection.request_extend(
+        actor=a, request=request, days=days, decided_on=dt.date(2025, 12, 10), reason=f"Gia hạn {days} ngày")
+        for a, days in zip(admins, (10, 15), strict=True)])
+    done = [value for value, err in outcomes if err is None]
+    refused = [err for _, err in outcomes if err is not None]
+    assert len(done) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], DomainError) and "chỉ được gia hạn một lần" in refused[0].message
+    extension = DataRequestExtension.objects.get()
+    request.refresh_from_db()
+    assert request.answer_due == extension.new_due == dt.date(2025, 12, 20) + dt.timedelta(days=extension.days)
+    assert AuditEvent.objects.filter(action="api_data_request.extend").count() == 1

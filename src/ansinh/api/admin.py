@@ -23,8 +23,8 @@ class DataRequestRuleAdmin(admin.ModelAdmin):
     """The administrator fills in the answer deadlines not confirmed from NĐ 356/2025/NĐ-CP (with their reference);
     until then the requests of that kind cannot be acknowledged (``api.protection.answer_deadline``)."""
 
-    list_display = ("kind", "days", "working_days", "reference")
-    fields = ("kind", "days", "working_days", "reference")
+    list_display = ("kind", "days", "working_days", "third_party_days", "extension_days", "reference")
+    fields = ("kind", "days", "working_days", "third_party_days", "extension_days", "reference")
     readonly_fields = ("kind",)
 
     def has_add_permission(self, request) -> bool:

@@ -118,6 +118,8 @@ class RequestStep(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", _("Phản hồi (thông báo trình tự, thời hạn)")
     ANSWER = "answer", _("Thực hiện, trả lời")
     REFUSE = "refuse", _("Từ chối")
+    EXTEND = "extend", _("Gia hạn thời hạn trả lời")
+    THIRD_PARTY = "third_party", _("Ghi việc phải yêu cầu bên xử lý, bên thứ ba ngừng xử lý")
 
 
 class DataRequestRule(models.Model):
@@ -128,6 +130,12 @@ class DataRequestRule(models.Model):
     kind = models.CharField(_("loại yêu cầu"), max_length=10, choices=RequestKind.choices, unique=True)
     days = models.PositiveIntegerField(_("số ngày"), null=True, blank=True)
     working_days = models.BooleanField(_("tính theo ngày làm việc"), default=False)
+    third_party_days = models.PositiveIntegerField(
+        _("số ngày khi phải yêu cầu bên xử lý, bên thứ ba ngừng xử lý"), null=True, blank=True,
+        help_text=_("Để trống: loại yêu cầu này không có thời hạn riêng khi có bên xử lý, bên thứ ba."))
+    extension_days = models.PositiveIntegerField(
+        _("gia hạn một lần, tối đa (ngày)"), null=True, blank=True,
+        help_text=_("Để trống: loại yêu cầu này không được gia hạn (chưa có căn cứ)."))
     reference = models.CharField(_("căn cứ pháp lý"), max_length=300)
 
     class Meta:
@@ -135,7 +143,11 @@ class DataRequestRule(models.Model):
         verbose_name_plural = _("thời hạn trả lời yêu cầu của chủ thể dữ liệu")
         ordering = ["kind"]
         constraints = [models.CheckConstraint(condition=Q(days__isnull=True) | Q(days__gt=0),
-                                              name="datarequestrule_days_positive")]
+                                              name="datarequestrule_days_positive"),
+                       models.CheckConstraint(condition=Q(third_party_days__isnull=True) | Q(third_party_days__gt=0),
+                                              name="datarequestrule_third_party_days_positive"),
+                       models.CheckConstraint(condition=Q(extension_days__isnull=True) | Q(extension_days__gt=0),
+                                              name="datarequestrule_extension_days_positive")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.days or 'chưa có'}"
@@ -159,6 +171,7 @@ class DataSubjectRequest(models.Model):
     person = models.ForeignKey("registry.Person", verbose_name=_("nhân khẩu (chủ thể dữ liệu)"), null=True,
                                blank=True, on_delete=models.SET_NULL, related_name="+")
     details = models.TextField(_("nội dung yêu cầu"))
+    third_party_stop = models.BooleanField(_("phải yêu cầu bên xử lý, bên thứ ba ngừng xử lý"), default=False)
     status = models.CharField(_("trạng thái"), max_length=12, choices=RequestStatus.choices,
                               default=RequestStatus.RECEIVED, db_index=True)
     acknowledgement_due = models.DateField(_("hạn phản hồi"))
@@ -196,6 +209,38 @@ class DataSubjectRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Yêu cầu {self.number} ({self.get_kind_display()})"
+
+
+class DataRequestExtension(models.Model):
+    """The one extension of a request's answer deadline: how many days (at most the rule's ``extension_days``), why,
+    decided by whom and when, the deadline before and after. One row per request at most — the database refuses a
+    second (``request`` is unique), whatever a page, the shell or two administrators at once do."""
+
+    request = models.OneToOneField(DataSubjectRequest, verbose_name=_("yêu cầu"), on_delete=models.CASCADE,
+                                   related_name="extension")
+    days = models.PositiveIntegerField(_("số ngày gia hạn"))
+    reason = models.TextField(_("lý do gia hạn"))
+    decided_on = models.DateField(_("ngày quyết định gia hạn"))
+    previous_due = models.DateField(_("hạn trả lời trước khi gia hạn"))
+    new_due = models.DateField(_("hạn trả lời sau khi gia hạn"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người quyết định gia hạn"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gia hạn trả lời yêu cầu của chủ thể dữ liệu")
+        verbose_name_plural = _("gia hạn trả lời yêu cầu của chủ thể dữ liệu")
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1), name="datarequestextension_days_positive"),
+            models.CheckConstraint(condition=Q(new_due__gt=models.F("previous_due")),
+                                   name="datarequestextension_due_later"),
+            models.CheckConstraint(condition=Q(decided_on__lte=models.F("previous_due")),
+                                   name="datarequestextension_before_deadline"),
+            models.CheckConstraint(condition=~Q(reason=""), name="datarequestextension_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gia hạn {self.days} ngày ({self.previous_due:%d/%m/%Y} → {self.new_due:%d/%m/%Y})"
 
 
 class DataRequestEvent(WorkflowEventBase):

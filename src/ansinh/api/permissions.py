@@ -63,6 +63,9 @@ def _workflows():
             Transition(t.ACKNOWLEDGE, source=[s.RECEIVED], target=s.ACKNOWLEDGED, roles=PROTECTION_OFFICERS),
             Transition(t.ANSWER, source=[s.ACKNOWLEDGED], target=s.ANSWERED, roles=PROTECTION_OFFICERS),
             Transition(t.REFUSE, source=[s.RECEIVED, s.ACKNOWLEDGED], target=s.REFUSED, roles=PROTECTION_OFFICERS),
+            # actions inside a state (no status change): audited, the extension kept in its own row
+            Transition(t.EXTEND, source=[s.ACKNOWLEDGED], roles=PROTECTION_OFFICERS),
+            Transition(t.THIRD_PARTY, source=[s.RECEIVED, s.ACKNOWLEDGED], roles=PROTECTION_OFFICERS),
         ])
     b, bt = BreachStatus, BreachStep
     breaches = Workflow(

@@ -21,10 +21,12 @@ from ansinh.api.legal_deadlines import (
 from ansinh.api.models import (
     BreachStep,
     DataBreach,
+    DataRequestExtension,
     DataRequestRule,
     DataSubjectRequest,
     RequestChannel,
     RequestKind,
+    RequestStatus,
     RequestStep,
 )
 from ansinh.api.permissions import BREACH_WORKFLOW, REQUEST_WORKFLOW
@@ -52,14 +54,35 @@ def _next_number(model, year: int) -> tuple[int, str]:
 
 # ---------------------------------------------------------------- deadlines
 
-def answer_deadline(kind: str, start: dt.date) -> tuple[dt.date, DataRequestRule]:
-    """The answer's deadline for a kind of request; refused while the rule has no days (not confirmed)."""
+def _kind_label(kind: str) -> str:
+    return RequestKind(kind).label.lower()
+
+
+def third_party_kinds() -> list[str]:
+    """The kinds whose rule has days of its own when a processor or a third party must stop processing too."""
+    return list(DataRequestRule.objects.filter(third_party_days__isnull=False).values_list("kind", flat=True))
+
+
+def _require_third_party_rule(kind: str, rule: DataRequestRule | None) -> DataRequestRule:
+    if rule is None or not rule.third_party_days:
+        kinds = ", ".join(f"«{_kind_label(k)}»" for k in third_party_kinds()) or "(chưa có loại nào)"
+        raise DomainError(f"Yêu cầu «{_kind_label(kind)}» không có thời hạn riêng khi phải yêu cầu bên xử lý, bên thứ "
+                          f"ba ngừng xử lý; thời hạn đó chỉ áp dụng cho yêu cầu {kinds} (NĐ 356/2025/NĐ-CP).",
+                          field="third_party_stop")
+    return rule
+
+
+def answer_deadline(kind: str, start: dt.date, *, third_party: bool = False) -> tuple[dt.date, DataRequestRule]:
+    """The answer's deadline for a kind of request (``third_party``: a processor or a third party must stop too —
+    the rule's ``third_party_days``, 20 for withdrawal, restriction, objection); refused while the rule has no days
+    (not confirmed)."""
     rule = DataRequestRule.objects.filter(kind=kind).first()
     if rule is None or not rule.days:
-        raise DomainError(f"Chưa có thời hạn thực hiện yêu cầu «{RequestKind(kind).label.lower()}»: chưa đối chiếu được "
+        raise DomainError(f"Chưa có thời hạn thực hiện yêu cầu «{_kind_label(kind)}»: chưa đối chiếu được "
                           "văn bản NĐ 356/2025/NĐ-CP. Quản trị hệ thống nhập số ngày và căn cứ pháp lý tại «Thời hạn "
                           "trả lời yêu cầu của chủ thể dữ liệu» (trang quản trị) rồi phản hồi lại.")
-    return deadline_add(start, rule.days, working=rule.working_days), rule
+    days = _require_third_party_rule(kind, rule).third_party_days if third_party else rule.days
+    return deadline_add(start, days, working=rule.working_days), rule
 
 
 def deadline_state(due: dt.date | None, today: dt.date | None = None) -> str:
@@ -107,6 +130,7 @@ class RequestDetails:
     requester_identity: str = ""
     requester_contact: str = ""
     on_behalf: bool = False
+    third_party_stop: bool = False  # a processor or a third party must stop processing too (20 days)
 
 
 def _checked_request(details: RequestDetails) -> dict:
@@ -126,9 +150,12 @@ def _checked_request(details: RequestDetails) -> dict:
     text = _text(details.details, 5000)
     if not text:
         raise DomainError("Ghi nội dung yêu cầu (dữ liệu nào, yêu cầu gì).", field="details")
+    if details.third_party_stop:
+        _require_third_party_rule(details.kind, DataRequestRule.objects.filter(kind=details.kind).first())
     return {"kind": details.kind, "channel": details.channel, "received_on": details.received_on,
             "requester_name": name, "requester_identity": identity, "details": text,
-            "requester_contact": clean_name(details.requester_contact)[:300], "on_behalf": bool(details.on_behalf)}
+            "requester_contact": clean_name(details.requester_contact)[:300], "on_behalf": bool(details.on_behalf),
+            "third_party_stop": bool(details.third_party_stop)}
 
 
 @transaction.atomic(durable=True)
@@ -143,7 +170,8 @@ def request_receive(*, actor, details: RequestDetails, person=None) -> DataSubje
                                                 acknowledgement_due=due, created_by=actor, person=person, **fields)
     REQUEST_WORKFLOW.record(request, RequestStep.RECEIVE, actor=actor, note=ACKNOWLEDGEMENT_REFERENCE)
     audit_record(actor=actor, action="api_data_request.receive", obj=request,
-                 summary=f"Tiếp nhận yêu cầu {number} ({request.get_kind_display()}), hạn phản hồi {due:%d/%m/%Y}")
+                 summary=f"Tiếp nhận yêu cầu {number} ({request.get_kind_display()}), hạn phản hồi {due:%d/%m/%Y}",
+                 details={"third_party_stop": request.third_party_stop})
     return request
 
 
@@ -161,7 +189,7 @@ def request_acknowledge(*, actor, request: DataSubjectRequest, acknowledged_on: 
     def update(locked):
         locked.acknowledged_on = _day(acknowledged_on, after=locked.received_on, field="acknowledged_on",
                                       what="Ngày phản hồi")
-        locked.answer_due, rule = answer_deadline(locked.kind, locked.received_on)
+        locked.answer_due, rule = answer_deadline(locked.kind, locked.received_on, third_party=locked.third_party_stop)
         locked.answer_reference = rule.reference[:300]
         return ["acknowledged_on", "answer_due", "answer_reference"]
 
@@ -200,6 +228,103 @@ def request_refuse(*, actor, request: DataSubjectRequest, answered_on: dt.date |
 
     return REQUEST_WORKFLOW.perform(request, RequestStep.REFUSE, actor=actor, update=update, note=reason,
                                     summary=f"Từ chối yêu cầu {request.number}")
+
+
+def _locked_open_request(request: DataSubjectRequest, *, what: str) -> DataSubjectRequest:
+    """The request under its row lock, refused with the date when it was already answered or refused."""
+    locked = REQUEST_WORKFLOW.lock(request)
+    if locked.status in (RequestStatus.ANSWERED, RequestStatus.REFUSED):
+        done = "trả lời" if locked.status == RequestStatus.ANSWERED else "từ chối"
+        raise DomainError(f"Yêu cầu {locked.number} đã được {done} ngày {locked.answered_on:%d/%m/%Y}: không {what} "
+                          "sau khi đã trả lời.")
+    return locked
+
+
+def _extension_of(request: DataSubjectRequest) -> DataRequestExtension | None:
+    return DataRequestExtension.objects.filter(request=request).first()  # read under the request's lock
+
+
+@transaction.atomic(durable=True)
+def request_extend(*, actor, request: DataSubjectRequest, days: int | None, reason: str,
+                   decided_on: dt.date | None) -> DataRequestExtension:
+    """The one extension of the answer's deadline (NĐ 356/2025/NĐ-CP: once, at most the rule's ``extension_days``,
+    15 for withdrawal, restriction, objection), with its reason, decided by an administrator before the deadline
+    passes. The new deadline counts from the previous one. A second extension is refused here under the row lock,
+    and by the database (one ``DataRequestExtension`` per request)."""
+    reason = _text(reason, 2000)
+    if not reason:
+        raise DomainError("Ghi lý do gia hạn (vì sao chưa thực hiện được trong thời hạn).", field="reason")
+    REQUEST_WORKFLOW.require(actor, RequestStep.EXTEND)
+    locked = _locked_open_request(request, what="gia hạn")
+    if locked.status != RequestStatus.ACKNOWLEDGED or locked.answer_due is None:
+        raise DomainError(f"Yêu cầu {locked.number} chưa được phản hồi nên chưa có thời hạn trả lời để gia hạn: "
+                          "ghi phản hồi trước.")
+    if (previous := _extension_of(locked)) is not None:
+        raise DomainError(f"Yêu cầu {locked.number} đã được gia hạn một lần (ngày {previous.decided_on:%d/%m/%Y}, thêm "
+                          f"{previous.days} ngày, đến {previous.new_due:%d/%m/%Y}): chỉ được gia hạn một lần.")
+    rule = DataRequestRule.objects.filter(kind=locked.kind).first()
+    if rule is None or not rule.extension_days:
+        raise DomainError(f"Yêu cầu «{_kind_label(locked.kind)}» chưa có quy định gia hạn (số ngày tối đa): quản trị "
+                          "hệ thống nhập tại «Thời hạn trả lời yêu cầu của chủ thể dữ liệu» (trang quản trị).")
+    if days is None or not 1 <= days <= rule.extension_days:
+        raise DomainError(f"Chỉ được gia hạn một lần, tối đa {rule.extension_days} ngày (NĐ 356/2025/NĐ-CP)"
+                          + (f"; bạn ghi {days} ngày." if days is not None else ": ghi số ngày gia hạn."),
+                          field="days")
+    today, due = timezone.localdate(), locked.answer_due
+    if decided_on is None or decided_on < locked.acknowledged_on or decided_on > min(today, due):
+        raise DomainError(f"Ngày quyết định gia hạn phải từ ngày phản hồi ({locked.acknowledged_on:%d/%m/%Y}) đến hạn "
+                          f"trả lời ({due:%d/%m/%Y}) và không sau hôm nay: quá hạn thì không gia hạn được nữa.",
+                          field="decided_on")
+    new_due = deadline_add(due, days, working=rule.working_days)
+    extension = DataRequestExtension(request=locked, days=days, reason=reason, decided_on=decided_on,
+                                     previous_due=due, new_due=new_due, created_by=actor)
+
+    def update(row):
+        extension.request = row
+        extension.full_clean(exclude=["request", "created_by"])
+        extension.save()
+        row.answer_due = new_due
+        return ["answer_due"]
+
+    REQUEST_WORKFLOW.perform(locked, RequestStep.EXTEND, actor=actor, update=update, note=reason,
+                             summary=f"Gia hạn trả lời yêu cầu {locked.number} thêm {days} ngày, từ "
+                                     f"{due:%d/%m/%Y} đến {new_due:%d/%m/%Y}",
+                             details={"days": days, "previous_due": due.isoformat(), "new_due": new_due.isoformat(),
+                                      "reason": reason[:500]})
+    return extension
+
+
+@transaction.atomic(durable=True)
+def request_mark_third_party(*, actor, request: DataSubjectRequest, note: str = "") -> DataSubjectRequest:
+    """Before the answer: a processor or a third party must stop processing too, so the answer's deadline is the
+    rule's ``third_party_days`` (20) from the receipt instead of its ``days`` (15); an extension already granted
+    moves with it (the same number of days, from the new deadline)."""
+    REQUEST_WORKFLOW.require(actor, RequestStep.THIRD_PARTY)
+    locked = _locked_open_request(request, what="ghi việc phải yêu cầu bên xử lý, bên thứ ba ngừng xử lý")
+    if locked.third_party_stop:
+        raise DomainError(f"Yêu cầu {locked.number} đã ghi việc phải yêu cầu bên xử lý, bên thứ ba ngừng xử lý.")
+    rule = _require_third_party_rule(locked.kind, DataRequestRule.objects.filter(kind=locked.kind).first())
+    before, due, extension = locked.answer_due, None, None
+    if before is not None:  # acknowledged: the deadline moves now (else the acknowledgement computes it)
+        due = deadline_add(locked.received_on, rule.third_party_days, working=rule.working_days)
+        if (extension := _extension_of(locked)) is not None:
+            extension.previous_due = due
+            extension.new_due = due = deadline_add(due, extension.days, working=rule.working_days)
+
+    def update(row):
+        row.third_party_stop = True
+        if due is None:
+            return ["third_party_stop"]
+        if extension is not None:
+            extension.save(update_fields=["previous_due", "new_due"])
+        row.answer_due = due
+        return ["third_party_stop", "answer_due"]
+
+    return REQUEST_WORKFLOW.perform(
+        locked, RequestStep.THIRD_PARTY, actor=actor, update=update, note=_text(note, 2000),
+        summary=f"Yêu cầu {locked.number}: phải yêu cầu bên xử lý, bên thứ ba ngừng xử lý "
+                f"(thời hạn {rule.third_party_days} ngày" + (f", hạn trả lời {due:%d/%m/%Y})" if due else ")"),
+        details={"previous_due": before.isoformat() if before else "", "answer_due": due.isoformat() if due else ""})
 
 
 # ---------------------------------------------------------------- breaches

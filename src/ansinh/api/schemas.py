@@ -66,11 +66,23 @@ class Pagination(Strict):
     cursor: str | None = Field(None, max_length=500, pattern=_TEXT)
 
 
+class SortItem(Strict):
+    """DCI ``sort[]``: one attribute and its order. Only the fixed order is served (``name`` ``asc``: the folded
+    name, then the id — what the cursor walks); anything else is answered «rjct» ``unsupported_sort``."""
+
+    attribute_name: str = Field(..., min_length=1, max_length=60, pattern=_TEXT)
+    sort_order: str = Field("asc", min_length=1, max_length=10, pattern=_TEXT)
+
+
 class SearchCriteria(Strict):
     version: str = Field("1.0.0", max_length=20, pattern=_TEXT)
     reg_type: Literal["social_registry"] = "social_registry"
     query_type: Literal["idtype-value", "predicate"]
     query: IdentifierQuery | list[Predicate]
+    sort: list[SortItem] | None = Field(
+        None, max_length=5, description="Chỉ nhận thứ tự cố định `[{\"attribute_name\": \"name\", \"sort_order\": "
+                                        "\"asc\"}]` (họ tên tăng dần, rồi mã nhân khẩu); thứ tự khác bị từ chối "
+                                        "`unsupported_sort`.")
     pagination: Pagination = Pagination()
 
     @model_validator(mode="after")

@@ -76,6 +76,22 @@ def persons_by_name(*, user, name: str, birth_year: int, commune_code: str) -> Q
         birth_date__gte=dt.date(birth_year, 1, 1), birth_date__lte=dt.date(birth_year, 12, 31))
 
 
+FIXED_ORDER = [("name", "asc")]  # DCI sort the search serves: the selector's own order (folded name, then id)
+
+
+def require_fixed_order(sort) -> None:
+    """A DCI ``sort`` is accepted only when it asks for the fixed order; any other is refused, never ignored."""
+    if not sort:
+        return
+    asked = [(item.attribute_name, item.sort_order) for item in sort]
+    if asked != FIXED_ORDER:
+        shown = ", ".join(f"{name} {order}" for name, order in asked)
+        raise SearchRefused("unsupported_sort",
+                            f"Không hỗ trợ sắp xếp «{shown[:200]}»: kết quả chỉ sắp xếp theo thứ tự cố định họ tên "
+                            "tăng dần (sort: [{attribute_name: \"name\", sort_order: \"asc\"}]) — thứ tự mà con "
+                            "trỏ phân trang đi theo. Bỏ trường sort hoặc gửi đúng thứ tự này.")
+
+
 def page_of(qs: QuerySet[Person], *, page_size: int, cursor: str | None) -> Page:
     """Keyset pagination in the selector's own order (folded name, id): the cursor is signed, so a client can
     neither forge one nor read more than its page size at a time."""
@@ -250,7 +266,8 @@ def requests_for_user(*, user, status: str = "", state: str = "") -> QuerySet:
 
     if not can_read_protection(user):
         raise Http404("Không tìm thấy.")
-    qs = DataSubjectRequest.objects.select_related("person", "person__commune", "created_by")
+    qs = DataSubjectRequest.objects.select_related("person", "person__commune", "created_by", "extension",
+                                                   "extension__created_by")
     if status:
         qs = qs.filter(status=status)
     if state == "overdue":
@@ -269,8 +286,19 @@ def request_get(*, user, pk: int):
     return found
 
 
+def request_extension(request):
+    """The request's one extension of its answer deadline, or None (read with the request by ``requests_for_user``)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return request.extension
+    except ObjectDoesNotExist:
+        return None
+
+
 def request_due(request) -> tuple[dt.date | None, str]:
-    """The deadline the request waits for now and its state ('overdue', 'soon', '')."""
+    """The deadline the request waits for now and its state ('overdue', 'soon', ''): once extended, the answer's
+    deadline is the extended one."""
     from ansinh.api.models import RequestStatus
     from ansinh.api.protection import deadline_state
 

@@ -154,7 +154,8 @@ def _request_details(post) -> protection.RequestDetails:
         requester_name=text_param(post, "requester_name", max_length=120),
         requester_identity=text_param(post, "requester_identity", max_length=20),
         requester_contact=text_param(post, "requester_contact", max_length=300),
-        details=text_param(post, "details", max_length=5000, multiline=True), on_behalf=post.get("on_behalf") == "1")
+        details=text_param(post, "details", max_length=5000, multiline=True), on_behalf=post.get("on_behalf") == "1",
+        third_party_stop=post.get("third_party_stop") == "1")
 
 
 @login_required
@@ -185,11 +186,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
     state = choice_param(params, "state", ["overdue"])
     page = Paginator(selectors.requests_for_user(user=user, status=status, state=state), 50).get_page(
         page_param(params))
-    rows = [(r, mask_identity(r.requester_identity), *selectors.request_due(r)) for r in page.object_list]
+    rows = [(r, mask_identity(r.requester_identity), *selectors.request_due(r), selectors.request_extension(r))
+            for r in page.object_list]
     return render(request, "api/request_list.html", {
         "page": page, "rows": rows, "status": status, "state": state, "statuses": RequestStatus.choices,
         "kinds": RequestKind.choices, "channels": RequestChannel.choices, "can_keep": can_keep_protection(user),
         "errors": errors, "form": form, "today": timezone.localdate(),
+        "third_party_kinds": [RequestKind(k).label for k in protection.third_party_kinds()],
         "unconfirmed": [r.get_kind_display() for r in DataRequestRule.objects.filter(days__isnull=True)]},
         status=422 if errors else 200)
 
@@ -199,15 +202,21 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject_request = selectors.request_get(user=request.user, pk=pk)
     due, state = selectors.request_due(subject_request)
     rule = DataRequestRule.objects.filter(kind=subject_request.kind).first()
+    extension = selectors.request_extension(subject_request)
+    steps = REQUEST_WORKFLOW.available(request.user, subject_request)
+    steps["extend"] = steps["extend"] and extension is None and bool(rule and rule.extension_days)
+    steps["third_party"] = (steps["third_party"] and not subject_request.third_party_stop
+                            and bool(rule and rule.third_party_days))
     return render(request, "api/request_detail.html", {
         "r": subject_request, "identity": mask_identity(subject_request.requester_identity), "due": due,
-        "state": state, "rule": rule, "steps": REQUEST_WORKFLOW.available(request.user, subject_request),
+        "state": state, "rule": rule, "extension": extension, "steps": steps,
         "events": REQUEST_WORKFLOW.events(subject_request), "today": timezone.localdate(),
         "can_export": (can_export_person_data(request.user) and subject_request.person is not None
                        and subject_request.kind in (RequestKind.PROVIDE, RequestKind.ACCESS))})
 
 
-REQUEST_STEPS = {"phan-hoi": "acknowledge", "tra-loi": "answer", "tu-choi": "refuse"}
+REQUEST_STEPS = {"phan-hoi": "acknowledge", "tra-loi": "answer", "tu-choi": "refuse", "gia-han": "extend",
+                 "ben-thu-ba": "third_party"}
 
 
 @login_required
@@ -225,13 +234,19 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                                                     outcome=text_param(post, "outcome", max_length=5000, multiline=True)),
         "refuse": lambda: protection.request_refuse(actor=user, request=subject_request, answered_on=day,
                                                     reason=text_param(post, "reason", max_length=2000, multiline=True)),
+        "extend": lambda: protection.request_extend(
+            actor=user, request=subject_request, days=int_param(post, "days", minimum=0, maximum=10_000),
+            reason=text_param(post, "reason", max_length=2000, multiline=True), decided_on=day).request,
+        "third_party": lambda: protection.request_mark_third_party(
+            actor=user, request=subject_request, note=text_param(post, "note", max_length=2000, multiline=True)),
     }
     try:
         done = actions[REQUEST_STEPS[step]]()
     except DomainError as err:
         messages.error(request, err.message)
     else:
-        extra = f" Hạn thực hiện, trả lời: {done.answer_due:%d/%m/%Y}." if done.answer_due and step == "phan-hoi" else ""
+        due = done.answer_due if step in ("phan-hoi", "gia-han", "ben-thu-ba") else None
+        extra = f" Hạn thực hiện, trả lời: {due:%d/%m/%Y}." if due else ""
         messages.success(request, f"{REQUEST_WORKFLOW.step_label(REQUEST_STEPS[step])}: yêu cầu {done.number}.{extra}")
     return redirect("api_pages:request_detail", pk)
 

@@ -7,7 +7,13 @@ from ninja import Router
 
 from ansinh.api import records, schemas
 from ansinh.api.endpoints.common import ERRORS, account, correlation_id, rejected, response_header, returned
-from ansinh.api.selectors import SearchRefused, page_of, persons_by_identifier, persons_by_name
+from ansinh.api.selectors import (
+    SearchRefused,
+    page_of,
+    persons_by_identifier,
+    persons_by_name,
+    require_fixed_order,
+)
 from ansinh.registry.selectors import household_get_for_user, household_members, person_get_for_user
 
 router = Router(tags=["Cơ sở dữ liệu hộ, nhân khẩu"])
@@ -16,7 +22,8 @@ SEARCH_DESCRIPTION = (
     "trên địa chỉ. Tìm theo số (`idtype-value`: UIN = số định danh cá nhân 12 số, CMND 9 số, BHXH 10 số, HOUSEHOLD_ID "
     "= mã hộ; chỉ số đầy đủ, không tìm theo phần đầu) hoặc theo họ tên + năm sinh + mã xã/phường hiện nay "
     "(`predicate`). Mỗi yêu cầu trong phong bì được trả lời riêng: `succ` kèm bản ghi, hoặc `rjct` kèm mã lý do. "
-    "Phân trang bằng con trỏ (`pagination.cursor` lấy từ `next_cursor` của trang trước).")
+    "Phân trang bằng con trỏ (`pagination.cursor` lấy từ `next_cursor` của trang trước). Thứ tự cố định: họ tên tăng "
+    "dần; `sort` chỉ nhận đúng thứ tự đó, thứ tự khác trả `rjct` mã `unsupported_sort`.")
 
 
 @router.post("/sync/search", response={200: schemas.SearchResponse, **ERRORS}, operation_id="registry_search",
@@ -33,6 +40,7 @@ def registry_search(request, envelope: schemas.SearchEnvelope):
 def _answer(request, user, item: schemas.SearchRequestItem) -> dict:
     criteria = item.search_criteria
     try:
+        require_fixed_order(criteria.sort)
         if criteria.query_type == "idtype-value":
             qs = persons_by_identifier(user=user, kind=criteria.query.type, value=criteria.query.value)
         else:
