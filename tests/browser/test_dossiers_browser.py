@@ -195,3 +195,57 @@ def test_handler_records_a_delegation_that_lodges_a_complaint_and_the_register_c
     expect(page.locator("[data-testid=receptions] tbody tr")).to_have_count(1)
     expect(page.locator("[data-testid=head-missing]")).to_contain_text(f"tháng {today:%m/%Y}")
     _shot(page, "9_reception_register")
+
+
+def test_handler_receives_a_second_time_complaint_at_the_reception_desk(page, world):
+    """The complainant comes back about a first-time decision: from the first petition's page the register's form
+    is filled in; past the time limit (Điều 33) the form says so next to «Trở ngại khách quan» and writes nothing;
+    with the right day the entry and the second-time petition, linked to the first, are written together."""
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from ansinh.accounts.models import Role, User
+    from ansinh.casework.models import Petition, Reception
+    from ansinh.casework.services import petitions
+
+    handler = world["users"]["tiepdan"]
+    leader = User.objects.create_user(username="lanhdao", password=PASSWORD, role=Role.LEADER,
+                                      area=world["commune"].legacy_district, last_name="Lãnh", first_name="Đạo")
+    today = timezone.localdate()
+    first = petitions.petition_receive(actor=handler, commune=world["commune"], details=petitions.PetitionDetails(
+        kind="complaint", channel="post", received_on=today - dt.timedelta(days=60), petitioner_name="Trần Thị Mai",
+        petitioner_address="Tổ 5, phường Thành Sen", summary="Khiếu nại việc thôi hưởng trợ cấp"))
+    first = petitions.petition_accept(actor=handler, petition=first, accepted_on=today - dt.timedelta(days=58),
+                                      handler=handler)
+    first = petitions.petition_decide(actor=leader, petition=first, decision_number="12/QĐ-SLĐTBXH",
+                                      decision_date=today - dt.timedelta(days=50), outcome="Giữ nguyên")
+
+    base = world["url"]
+    _log_in(page, world, "tiepdan")
+    page.goto(f"{base}/don-thu/{first.pk}/")
+    page.locator("[data-testid=second-time-reception-link]").click()
+    page.wait_for_url(re.compile(r"/tiep-cong-dan/ghi-so/\?lan-dau="))
+    expect(page.locator("#id_first_petition_number")).to_have_value(first.number)
+    expect(page.locator("#id_citizen_name")).to_have_value("Trần Thị Mai")
+    expect(page.locator("#id_second_time")).to_be_checked()
+    earlier = timezone.localtime() - dt.timedelta(hours=1)
+    page.fill("#id_received_on", earlier.date().isoformat())
+    page.fill("#id_received_time", earlier.strftime("%H:%M"))
+    page.fill("#id_content", "Không đồng ý quyết định giải quyết khiếu nại lần đầu")
+    page.fill("#id_first_decision_received_on", (earlier.date() - dt.timedelta(days=45)).isoformat())
+    page.get_by_role("button", name="Lưu").click()
+    error = page.locator("#id_late_reason + .text-danger, #id_late_reason ~ .text-danger")
+    expect(error).to_contain_text("quá thời hạn khiếu nại lần hai")
+    assert Petition.objects.count() == 1 and not Reception.objects.exists()
+    _shot(page, "10_second_time_late")
+    page.fill("#id_first_decision_received_on", (earlier.date() - dt.timedelta(days=15)).isoformat())
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(re.compile(r"/don-thu/tiep-cong-dan/\d+/$"))
+    expect(page.locator(".alert-success")).to_contain_text("Đã tiếp nhận khiếu nại lần hai")
+    expect(page.locator("[data-testid=second-time]")).to_contain_text(f"đơn {first.number}")
+    second = Reception.objects.get().petition
+    assert second.second_time and second.first_petition_id == first.pk
+    _shot(page, "11_second_time_reception")
+    page.locator("[data-testid=petition-link] a").first.click()
+    expect(page.locator("[data-testid=first-time]")).to_contain_text(f"đơn {first.number}")
+    expect(page.locator("[data-testid=from-reception]")).to_be_visible()

@@ -123,7 +123,6 @@ class ReceptionForm(Styled, forms.Form):
     place = forms.CharField(label="Địa điểm tiếp", max_length=200, initial="Phòng tiếp công dân của Sở")
     session = forms.ChoiceField(label="Hình thức tiếp", choices=ReceptionSession.choices)
     received_by = forms.ModelChoiceField(label="Người tiếp", queryset=None, empty_label="— Chọn —")
-    commune = forms.ModelChoiceField(label="Xã/phường nơi phát sinh vụ việc", queryset=None, empty_label="— Chọn —")
     people_count = forms.IntegerField(label="Số người", min_value=1, max_value=10_000, initial=1)
     citizen_name = forms.CharField(label="Họ tên công dân (người đại diện)", max_length=120)
     citizen_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
@@ -131,6 +130,7 @@ class ReceptionForm(Styled, forms.Form):
     others = forms.CharField(label="Người đại diện khác (mỗi dòng: họ tên; địa chỉ; số định danh)", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}), max_length=3000)
     kind = forms.ChoiceField(label="Phân loại vụ việc", choices=PetitionKind.choices)
+    commune = forms.ModelChoiceField(label="Xã/phường nơi phát sinh vụ việc", queryset=None, empty_label="— Chọn —")
     content = forms.CharField(label="Nội dung vụ việc", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     handled_before = forms.CharField(label="Cơ quan đã giải quyết (nếu có)", max_length=300, required=False)
     outcome = forms.ChoiceField(label="Hướng xử lý", choices=ReceptionOutcome.choices)
@@ -138,13 +138,33 @@ class ReceptionForm(Styled, forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     refusal_ground = forms.ChoiceField(label="Căn cứ từ chối tiếp (Luật Tiếp công dân, Điều 9)", required=False,
                                        choices=[("", "—"), *RefusalGround.choices])
-    complex_case = forms.BooleanField(label="Đơn tiếp nhận: vụ việc phức tạp", required=False)
-    remote_area = forms.BooleanField(label="Đơn tiếp nhận: vùng sâu, vùng xa đi lại khó khăn", required=False)
+    complex_case = forms.BooleanField(label="Vụ việc phức tạp", required=False)
+    remote_area = forms.BooleanField(label="Vùng sâu, vùng xa đi lại khó khăn", required=False)
+    # the citizen complains of a first-time decision (khiếu nại lần hai, Luật Khiếu nại 2011, Điều 33)
+    second_time = forms.BooleanField(label="Đơn là khiếu nại lần hai (đối với quyết định giải quyết lần đầu)",
+                                     required=False)
+    first_petition_number = forms.CharField(label="Số đơn khiếu nại lần đầu (nếu đơn đó có trong hệ thống, ví dụ "
+                                                  "2026/00012)", max_length=20, required=False)
+    first_decision_number = forms.CharField(label="Số quyết định giải quyết lần đầu (khi đơn lần đầu không có ở đây)",
+                                            max_length=60, required=False)
+    first_decision_date = forms.DateField(label="Ngày quyết định lần đầu", input_formats=DATE_FORMATS,
+                                          widget=DateInput, required=False)
+    first_decision_received_on = forms.DateField(label="Ngày công dân nhận được quyết định lần đầu",
+                                                 input_formats=DATE_FORMATS, widget=DateInput, required=False)
+    late_reason = forms.CharField(label="Trở ngại khách quan (nếu đến quá thời hạn khiếu nại lần hai)",
+                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+    # the headings of the form's parts (``casework/form.html`` shows one above the field that opens a part)
+    SECTIONS = {"received_on": "Buổi tiếp", "people_count": "Công dân được tiếp", "kind": "Vụ việc",
+                "outcome": "Hướng xử lý", "complex_case": "Đơn được tiếp nhận (khi hướng xử lý là tiếp nhận đơn)",
+                "second_time": "Khiếu nại lần hai (Luật Khiếu nại 2011, Điều 33)"}
 
     def __init__(self, *args, communes, receivers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
         self.fields["received_by"].queryset = receivers
+        for name, heading in self.SECTIONS.items():
+            self.fields[name].section = heading
 
     def clean(self):
         data = super().clean()

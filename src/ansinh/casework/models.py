@@ -218,7 +218,8 @@ class Reception(TimeStampedModel):
     refusal_ground = models.CharField(_("căn cứ từ chối"), max_length=12, choices=RefusalGround.choices, blank=True)
     petition = models.OneToOneField(Petition, verbose_name=_("đơn được tiếp nhận"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="reception")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi sổ"), on_delete=models.PROTECT,
+                                   related_name="+")
 
     class Meta:
         verbose_name = _("lượt tiếp công dân")
@@ -255,7 +256,8 @@ class ReceptionCitizen(models.Model):
     """A citizen received (the first one the person who speaks, or a representative of the delegation): personal
     data shown only to the complaint handlers covering the commune, like the petitioner's."""
 
-    reception = models.ForeignKey(Reception, on_delete=models.CASCADE, related_name="citizens")
+    reception = models.ForeignKey(Reception, verbose_name=_("lượt tiếp công dân"), on_delete=models.CASCADE,
+                                  related_name="citizens")
     position = models.PositiveIntegerField(_("thứ tự"))
     name = models.CharField(_("họ tên"), max_length=120)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
@@ -268,7 +270,9 @@ class ReceptionCitizen(models.Model):
         constraints = [models.UniqueConstraint(fields=["reception", "position"], name="receptioncitizen_position")]
 
     def __str__(self) -> str:
-        return self.name
+        # never the name: the text of an object reaches pages (the administration's headings, its history) that
+        # the complaint handlers' permission does not guard
+        return f"Công dân thứ {self.position + 1} – sổ tiếp công dân số {self.reception.number}"
 
 
 # ---------------------------------------------------------------- inspections

@@ -66,11 +66,12 @@ class Petitioner:
     address: str
     phone: str
     identity: str
+    hidden: bool = False  # the page then says it once, not on every line
 
 
 def petitioner_for(user, petition: Petition) -> Petitioner:
     if not can_see_petitioner(user, petition):
-        return Petitioner(HIDDEN, HIDDEN, HIDDEN, HIDDEN)
+        return Petitioner(HIDDEN, HIDDEN, HIDDEN, HIDDEN, hidden=True)
     return Petitioner(petition.petitioner_name, petition.petitioner_address, petition.petitioner_phone,
                       identity_for(user, petition.petitioner_identity))
 
@@ -102,6 +103,19 @@ def receptions_for_user(*, user) -> QuerySet[Reception]:
     return scope_to_area(Reception.objects.select_related("commune", "received_by", "petition"), user)
 
 
+def reception_number_query(term: str, *, prefix: str = "") -> Q | None:
+    """The entries a number typed as in the register matches: «2026/0012» (or «2026/12»), a year «2026/», a
+    sequence «12»; None for anything else (nothing matches)."""
+    year, slash, sequence = (term or "").strip().partition("/")
+    year, sequence = (year, sequence.strip()) if slash else ("", year)
+    if not all(part.isascii() and part.isdigit() and len(part) <= 6 for part in (year, sequence) if part):
+        return None
+    if not (year or sequence):
+        return None
+    query = Q(**{f"{prefix}year": int(year)}) if year else Q()
+    return query & Q(**{f"{prefix}sequence": int(sequence)}) if sequence else query
+
+
 def receptions_in_period(*, user, first: dt.date, last: dt.date) -> QuerySet[Reception]:
     start, end = _day_bounds(first, last)
     return receptions_for_user(user=user).filter(received_at__gte=start, received_at__lt=end)
@@ -115,7 +129,7 @@ def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime
 
 
 def reception_for_user(*, user, pk: int) -> Reception:
-    reception = receptions_for_user(user=user).filter(pk=pk).first()
+    reception = receptions_for_user(user=user).select_related("petition__first_petition").filter(pk=pk).first()
     if reception is None:
         raise Http404("Không tìm thấy lượt tiếp công dân.")
     return reception
@@ -126,15 +140,20 @@ class ReceivedCitizen:
     name: str
     address: str
     identity: str
+    hidden: bool = False
 
 
 def citizens_for(user, reception: Reception) -> list[ReceivedCitizen]:
     """The citizens of an entry as this user may see them: the handlers of the commune read them (the identity
     number through ``identity_for``); everyone else reads that there were so many, not who."""
-    citizens = list(reception.citizens.all())
-    if not can_see_citizens(user, reception):
-        return [ReceivedCitizen(HIDDEN, HIDDEN, HIDDEN) for _ in citizens]
-    return [ReceivedCitizen(c.name, c.address, identity_for(user, c.identity)) for c in citizens]
+    return [citizen_as_seen(user, c, reception=reception) for c in reception.citizens.all()]
+
+
+def citizen_as_seen(user, citizen, *, reception: Reception | None = None) -> ReceivedCitizen:
+    """One received citizen as this user may see him (the register's pages and the administration's)."""
+    if not can_see_citizens(user, reception or citizen.reception):
+        return ReceivedCitizen(HIDDEN, HIDDEN, HIDDEN, hidden=True)
+    return ReceivedCitizen(citizen.name, citizen.address, identity_for(user, citizen.identity))
 
 
 def receptions_report(*, user, first: dt.date, last: dt.date) -> list[dict]:

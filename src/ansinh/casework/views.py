@@ -59,18 +59,58 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "warnings": selectors.deadline_warnings(user=request.user)})
 
 
-def _first_petition_initial(request) -> dict:
-    """«Tiếp nhận khiếu nại lần hai» from a first-time petition's page (``?lan-dau=<pk>``): the form filled in."""
+def _first_petition(request):
+    """The first-time petition of ``?lan-dau=<pk>`` (within the user's area), or None."""
     pk = request.GET.get("lan-dau", "")
     if not (pk.isascii() and pk.isdigit()) or len(pk) > 12:
-        return {}
-    first = selectors.petitions_for_user(user=request.user).filter(pk=int(pk)).first()
+        return None
+    return selectors.petitions_for_user(user=request.user).filter(pk=int(pk)).first()
+
+
+def _first_petition_initial(request) -> dict:
+    """«Tiếp nhận khiếu nại lần hai» from a first-time petition's page (``?lan-dau=<pk>``): the form filled in."""
+    first = _first_petition(request)
     if first is None:
         return {}
     return {"kind": PetitionKind.COMPLAINT, "second_time": True, "first_petition_number": first.number,
             "commune": first.commune_id, "petitioner_name": first.petitioner_name,
             "petitioner_address": first.petitioner_address, "petitioner_phone": first.petitioner_phone,
             "petitioner_identity": first.petitioner_identity}
+
+
+def _first_petition_reception_initial(request) -> dict:
+    """The register's form for the complainant who comes back about a first-time petition (``?lan-dau=<pk>``)."""
+    first = _first_petition(request)
+    if first is None:
+        return {}
+    return {"kind": PetitionKind.COMPLAINT, "outcome": ReceptionOutcome.PETITION, "second_time": True,
+            "first_petition_number": first.number, "commune": first.commune_id,
+            "citizen_name": first.petitioner_name, "citizen_address": first.petitioner_address,
+            "citizen_identity": first.petitioner_identity}
+
+
+# a service's error named by the petitions' field, shown next to the register's own field
+RECEPTION_FIELDS = {"first_petition": "first_petition_number", "petitioner_name": "citizen_name",
+                    "petitioner_address": "citizen_address", "petitioner_identity": "citizen_identity",
+                    "summary": "content"}
+
+
+def _error_on_field(form, err: DomainError, aliases: dict | None = None) -> None:
+    field = (aliases or {}).get(err.field, err.field)
+    form.add_error(field if field in form.fields else None, err.message)
+
+
+def _first_by_number(request, form, number: str):
+    """(found, petition): the first-time petition typed by its number, within the user's area; an unknown number
+    is an error next to the field."""
+    number = (number or "").strip()
+    if not number:
+        return True, None
+    first = selectors.petition_by_number(user=request.user, number=number)
+    if first is None:
+        form.add_error("first_petition_number", f"Không có đơn số «{number}» trong địa bàn của bạn.")
+        return False, None
+    return True, first
 
 
 @login_required
@@ -82,16 +122,13 @@ def petition_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         commune = data.pop("commune")
-        number = data.pop("first_petition_number", "").strip()
-        first = selectors.petition_by_number(user=request.user, number=number) if number else None
-        if number and first is None:
-            form.add_error("first_petition_number", f"Không có đơn số «{number}» trong địa bàn của bạn.")
-        else:
+        found, first = _first_by_number(request, form, data.pop("first_petition_number", ""))
+        if found:
             try:
                 petition = petitions.petition_receive(actor=request.user, commune=commune,
                                                       details=petitions.PetitionDetails(**data, first_petition=first))
             except DomainError as err:
-                form.add_error(err.field if err.field in form.fields else None, err.message)
+                _error_on_field(form, err, {"first_petition": "first_petition_number"})
             else:
                 messages.success(request, f"Đã tiếp nhận đơn {petition.number}; hạn thụ lý "
                                           f"{petition.acceptance_due:%d/%m/%Y}.")
@@ -217,33 +254,45 @@ def reception_create(request: HttpRequest) -> HttpResponse:
     if not can_handle(request.user):
         raise HttpForbidden("Chỉ cán bộ tiếp công dân, xử lý đơn được ghi sổ tiếp công dân.")
     now = timezone.localtime()
+    initial = {"received_on": now.date(), "received_time": now.strftime("%H:%M"), "received_by": request.user.pk}
+    if request.method != "POST":
+        initial |= _first_petition_reception_initial(request)
     form = forms.ReceptionForm(request.POST or None, communes=area_current_communes(request.user),
-                               receivers=selectors.receivers_for(user=request.user),
-                               initial={"received_on": now.date(), "received_time": now.strftime("%H:%M"),
-                                        "received_by": request.user.pk})
+                               receivers=selectors.receivers_for(user=request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        citizens = [receptions.Citizen(data["citizen_name"], data["citizen_address"], data["citizen_identity"]),
-                    *[receptions.Citizen(*other) for other in data["other_citizens"]]]
-        details = receptions.ReceptionDetails(
-            received_at=data.get("received_at"), place=data["place"], session=data["session"], kind=data["kind"],
-            content=data["content"], outcome=data["outcome"], citizens=citizens, people_count=data["people_count"],
-            handled_before=data["handled_before"], outcome_note=data["outcome_note"],
-            refusal_ground=data["refusal_ground"], complex_case=data["complex_case"], remote_area=data["remote_area"])
-        try:
-            reception = receptions.reception_record(actor=request.user, commune=data["commune"],
-                                                    received_by=data["received_by"], details=details)
-        except DomainError as err:
-            form.add_error(err.field if err.field in form.fields else None, err.message)
-        else:
-            text = f"Đã ghi sổ tiếp công dân số {reception.number}."
-            if reception.petition_id:
-                text += (f" Đơn {reception.petition.number} đã được tiếp nhận, hạn thụ lý "
-                         f"{reception.petition.acceptance_due:%d/%m/%Y}.")
-            messages.success(request, text)
-            return redirect("casework:reception_detail", reception.pk)
+        found, first = _first_by_number(request, form, data["first_petition_number"])
+        if found:
+            reception = _reception_record(request, form, data, first)
+            if reception is not None:
+                return redirect("casework:reception_detail", reception.pk)
     return render(request, "casework/form.html", {"form": form, "title": "Ghi sổ tiếp công dân"},
                   status=422 if request.method == "POST" else 200)
+
+
+def _reception_record(request, form, data: dict, first) -> Reception | None:
+    citizens = [receptions.Citizen(data["citizen_name"], data["citizen_address"], data["citizen_identity"]),
+                *[receptions.Citizen(*other) for other in data["other_citizens"]]]
+    details = receptions.ReceptionDetails(
+        received_at=data.get("received_at"), place=data["place"], session=data["session"], kind=data["kind"],
+        content=data["content"], outcome=data["outcome"], citizens=citizens, people_count=data["people_count"],
+        handled_before=data["handled_before"], outcome_note=data["outcome_note"],
+        refusal_ground=data["refusal_ground"], complex_case=data["complex_case"], remote_area=data["remote_area"],
+        second_time=data["second_time"], first_petition=first, first_decision_number=data["first_decision_number"],
+        first_decision_date=data["first_decision_date"],
+        first_decision_received_on=data["first_decision_received_on"], late_reason=data["late_reason"])
+    try:
+        reception = receptions.reception_record(actor=request.user, commune=data["commune"],
+                                                received_by=data["received_by"], details=details)
+    except DomainError as err:
+        _error_on_field(form, err, RECEPTION_FIELDS)
+        return None
+    text = f"Đã ghi sổ tiếp công dân số {reception.number}."
+    if petition := reception.petition:
+        kind = "khiếu nại lần hai" if petition.second_time else "đơn"
+        text += f" Đã tiếp nhận {kind} {petition.number}, hạn thụ lý {petition.acceptance_due:%d/%m/%Y}."
+    messages.success(request, text)
+    return reception
 
 
 @login_required

@@ -180,13 +180,18 @@ def _second_time(details: PetitionDetails, fields: dict, commune) -> dict:
             "late_reason": _text(details.late_reason, 2000)}
 
 
-def petition_receive_in_transaction(*, actor, commune, details: PetitionDetails) -> Petition:
+def petition_receive_in_transaction(*, actor, commune, details: PetitionDetails, refuse_late: bool = False) -> Petition:
     """Receive a petition inside the caller's transaction (``petition_receive``, or a citizen reception that takes
-    the citizen's petition, ``receptions.reception_record``)."""
+    the citizen's petition, ``receptions.reception_record``). ``refuse_late``: a second-time complaint past its
+    time limit without an objective obstacle is refused before anything is written (the reception desk, where the
+    handler explains the time limit instead) rather than received and shown late."""
     PETITION_WORKFLOW.require(actor, PetitionStep.RECEIVE)
     require_commune_in_area(actor, commune.pk)
     fields = _checked(details)
     second = _second_time(details, fields, commune)
+    if refuse_late and second and not second["late_reason"] and (
+            unsaved := Petition(**fields, **second)).lodged_late:
+        raise DomainError(late_refusal_at_reception(unsaved), field="late_reason")
     stage = DeadlineStage.ACCEPT_2 if second else DeadlineStage.ACCEPT
     due, rule = deadline(fields["kind"], stage, fields["received_on"])
     from ansinh.core.locks import advisory_lock
@@ -200,6 +205,8 @@ def petition_receive_in_transaction(*, actor, commune, details: PetitionDetails)
         first = petition.first_petition.number if petition.first_petition else petition.first_decision_number
         note = (f"Khiếu nại lần hai đối với {first}; hạn khiếu nại lần hai {petition.lodging_due:%d/%m/%Y} "
                 "(Luật Khiếu nại 2011, Điều 33)")
+        if petition.lodged_late and petition.late_reason:
+            note += f"; nộp quá hạn — trở ngại khách quan: {petition.late_reason}"
         summary += f"; khiếu nại lần hai đối với {first}" + (" — nộp quá hạn" if petition.lodged_late else "")
     PETITION_WORKFLOW.record(petition, PetitionStep.RECEIVE, actor=actor, note=note[:2000])
     audit_record(actor=actor, action="casework_petition.receive", obj=petition, summary=summary)
@@ -223,18 +230,29 @@ def _resolution_stage(petition: Petition) -> str:
             (True, True): DeadlineStage.RESOLVE_REMOTE_COMPLEX}[key]
 
 
-def late_refusal(petition: Petition) -> str:
-    """Why a second-time complaint lodged after its time limit is not accepted as it stands (Điều 33), or ''."""
-    if not petition.lodged_late:
-        return ""
+def _past_time_limit(petition: Petition) -> str:
     rule = DeadlineRule.objects.filter(kind=PetitionKind.COMPLAINT, stage=_lodging_stage(petition.remote_area)).first()
     days = f"{rule.days} ngày" if rule and rule.days else "thời hạn"
     start = (f"kể từ ngày nhận quyết định giải quyết lần đầu {petition.first_decision_received_on:%d/%m/%Y}"
              if petition.first_decision_received_on else "kể từ ngày hết thời hạn giải quyết lần đầu")
     return (f"Khiếu nại lần hai nhận ngày {petition.received_on:%d/%m/%Y}, quá thời hạn khiếu nại lần hai (hết ngày "
-            f"{petition.lodging_due:%d/%m/%Y}: {days} {start}, Luật Khiếu nại 2011, Điều 33). Chỉ thụ lý khi người khiếu "
-            f"nại có trở ngại khách quan ({OBSTACLES} — Điều 9): ghi trở ngại đó vào ô «Trở ngại khách quan»; nếu "
-            "không, chọn «Không thụ lý» và ghi lý do quá thời hạn khiếu nại.")
+            f"{petition.lodging_due:%d/%m/%Y}: {days} {start}, Luật Khiếu nại 2011, Điều 33).")
+
+
+def late_refusal(petition: Petition) -> str:
+    """Why a second-time complaint lodged after its time limit is not accepted as it stands (Điều 33), or ''."""
+    if not petition.lodged_late:
+        return ""
+    return (f"{_past_time_limit(petition)} Chỉ thụ lý khi người khiếu nại có trở ngại khách quan ({OBSTACLES} — "
+            "Điều 9): ghi trở ngại đó vào ô «Trở ngại khách quan»; nếu không, chọn «Không thụ lý» và ghi lý do quá "
+            "thời hạn khiếu nại.")
+
+
+def late_refusal_at_reception(petition: Petition) -> str:
+    """Why the reception desk does not take a second-time complaint past its time limit as it stands."""
+    return (f"{_past_time_limit(petition)} Chỉ tiếp nhận đơn khi người khiếu nại có trở ngại khách quan ({OBSTACLES} — "
+            "Luật Khiếu nại 2011, Điều 9): ghi trở ngại đó vào ô «Trở ngại khách quan»; nếu không, chọn hướng xử lý "
+            "«Giải thích, hướng dẫn» và ghi nội dung đã giải thích cho công dân về thời hạn khiếu nại.")
 
 
 @transaction.atomic(durable=True)

@@ -4,7 +4,10 @@ people, what they brought, how it is classified and what was done with it.
 
 The outcome «Tiếp nhận đơn» receives the citizen's petition through the petitions' own service
 (``petitions.petition_receive_in_transaction``) in the same transaction: the entry and its petition are written
-together or not at all, and the petition's deadlines start from the day of the reception. A refusal names its
+together or not at all, and the petition's deadlines start from the day of the reception. A complaint against a
+first-time decision (khiếu nại lần hai) is received the same way, linked to the first petition or decision, with the
+second time's deadlines; one past its time limit (Điều 33) without an objective obstacle is not taken at the desk:
+the handler explains the time limit («Giải thích, hướng dẫn»). A refusal names its
 ground (Điều 9 of the law) and the reason told to the citizen; a transfer names the body.
 
 Entries are numbered per year (``2026/0001``): the number is taken under a lock and the pair (year, number) is unique
@@ -22,6 +25,7 @@ from django.utils import timezone
 from ansinh.accounts.permissions import require_commune_in_area, user_covers_commune
 from ansinh.casework.models import (
     Channel,
+    Petition,
     PetitionKind,
     Reception,
     ReceptionCitizen,
@@ -65,6 +69,15 @@ class ReceptionDetails:
     refusal_ground: str = ""
     complex_case: bool = False
     remote_area: bool = False
+    # the citizen lodges a complaint against a first-time decision (khiếu nại lần hai, Luật Khiếu nại 2011, Điều 33):
+    # the first petition (in the system) or the first decision he brings; the petition is checked and its deadlines
+    # computed by ``petitions`` like any second-time complaint
+    second_time: bool = False
+    first_petition: Petition | None = None
+    first_decision_number: str = ""
+    first_decision_date: dt.date | None = None
+    first_decision_received_on: dt.date | None = None
+    late_reason: str = ""
 
 
 def _text(value: str, limit: int) -> str:
@@ -132,6 +145,11 @@ def _checked(details: ReceptionDetails) -> dict:
     if people > 10_000:
         raise DomainError("Số người không hợp lệ.", field="people_count")
     note, ground = _outcome(details)
+    if details.outcome != ReceptionOutcome.PETITION and (
+            details.second_time or details.first_petition is not None or _text(details.first_decision_number, 60)):
+        raise DomainError("Khiếu nại lần hai được ghi khi tiếp nhận đơn: chọn hướng xử lý «"
+                          f"{ReceptionOutcome.PETITION.label}», hoặc bỏ đánh dấu «Khiếu nại lần hai» và số đơn, số "
+                          "quyết định lần đầu.", field="second_time")
     return {"received_at": at, "place": place, "session": details.session, "kind": details.kind, "content": content,
             "people_count": people, "handled_before": clean_name(details.handled_before or "")[:300],
             "outcome": details.outcome, "outcome_note": note, "refusal_ground": ground, "_citizens": citizens}
@@ -168,7 +186,11 @@ def reception_record(*, actor, commune, received_by, details: ReceptionDetails) 
         petition = petition_receive_in_transaction(actor=actor, commune=commune, details=PetitionDetails(
             kind=fields["kind"], channel=Channel.RECEPTION, received_on=timezone.localtime(fields["received_at"]).date(),
             petitioner_name=first.name, petitioner_address=first.address, petitioner_identity=first.identity,
-            summary=fields["content"], complex_case=details.complex_case, remote_area=details.remote_area))
+            summary=fields["content"], complex_case=details.complex_case, remote_area=details.remote_area,
+            second_time=details.second_time, first_petition=details.first_petition,
+            first_decision_number=details.first_decision_number, first_decision_date=details.first_decision_date,
+            first_decision_received_on=details.first_decision_received_on, late_reason=details.late_reason),
+            refuse_late=True)
     year = timezone.localtime(fields["received_at"]).year
     reception = Reception.objects.create(year=year, sequence=_next_sequence(year), commune=commune,
                                          received_by=received_by, petition=petition, created_by=actor, **fields)
@@ -177,8 +199,10 @@ def reception_record(*, actor, commune, received_by, details: ReceptionDetails) 
         for i, c in enumerate(citizens)])
     summary = (f"Sổ tiếp công dân số {reception.number}: {reception.get_session_display().lower()}, "
                f"{reception.people_count} người, {reception.get_kind_display().lower()} — "
-               f"{reception.get_outcome_display().lower()}" + (f" (đơn {petition.number})" if petition else ""))
+               f"{reception.get_outcome_display().lower()}" + (f" (đơn {petition.number}"
+                                                                 f"{', khiếu nại lần hai' if petition.second_time else ''})"
+                                                                 if petition else ""))
     audit_record(actor=actor, action="casework_reception.record", obj=reception, summary=summary,
                  details={"outcome": reception.outcome, "people": reception.people_count,
-                          **({"petition": petition.number} if petition else {})})
+                          **({"petition": petition.number, "second_time": petition.second_time} if petition else {})})
     return reception
