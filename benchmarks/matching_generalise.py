@@ -120,7 +120,9 @@ def cluster_scores(clusters: pl.DataFrame, truth: pl.DataFrame) -> dict:
 
 
 def auto_scores(pairs: pl.DataFrame, truth: pl.DataFrame, threshold: float, true_pairs: int) -> dict:
-    chosen = pairs.filter(pl.col("match_probability") >= threshold)
+    # what would be merged without a person: probability ≥ the threshold and not «may be twins» (model.with_auto_merge)
+    chosen = pairs.filter(pl.col(mm.AUTO_MERGE) if mm.AUTO_MERGE in pairs.columns
+                          else pl.col("match_probability") >= threshold)
     lab = (chosen.join(truth.rename({"unique_id": "unique_id_l", "cluster_id": "a"}), on="unique_id_l")
            .join(truth.rename({"unique_id": "unique_id_r", "cluster_id": "b"}), on="unique_id_r"))
     tp = int((lab["a"] == lab["b"]).sum())

@@ -67,15 +67,18 @@ def test_cmnd_against_pid_is_not_a_disagreement(trained):
               "pid": "042168001234", "commune_code": "18073"}
     same_with_cmnd = {**person, "unique_id": 2, "pid": None, "cmnd": "183456789"}
     other_pid = {**person, "unique_id": 3, "pid": "042168009999"}
-    contradicting = {**person, "unique_id": 4, "pid": None, "birth_date": "12/05/1969", "cmnd": "183456780"}
+    contradicting = {**person, "unique_id": 4, "pid": None, "birth_date": "12/05/1970", "cmnd": "183456780"}
+    year_off = {**contradicting, "unique_id": 5, "birth_date": "12/05/1969"}
     scored = mm.score_candidates(person, [same_with_cmnd, other_pid], trained)
     by_id = {r["unique_id_r"]: r for r in scored.to_dicts()}
     assert by_id[2]["mw_identity"] == 0
     assert by_id[3]["mw_identity"] < 0
     assert by_id[2]["match_probability"] > by_id[3]["match_probability"]
-    # the pid's year digits (68) contradict a record born in 1969: evidence against
-    scored = mm.score_candidates(person, [contradicting], trained)
-    assert scored["mw_identity"][0] < 0
+    # the pid's year digits (68) contradict a record born in 1970: evidence against; 1969 is a year one off, which
+    # the birth comparison weighs («lệch một năm»), not the number a second time
+    scored = {r["unique_id_r"]: r for r in mm.score_candidates(person, [contradicting, year_off], trained).to_dicts()}
+    assert scored[4]["mw_identity"] < 0
+    assert scored[5]["mw_identity"] == 0
 
 
 def test_model_round_trips_as_json(trained):
@@ -156,3 +159,47 @@ def test_swapped_middle_and_given_name_is_evidence_for_and_another_given_name_ag
     assert by_id[3]["mw_given_f"] < -5
     # the swapped record is merged automatically; the twin at most goes to an officer's review
     assert by_id[2]["match_probability"] >= shipped_model.thresholds.auto_merge > by_id[3]["match_probability"]
+
+
+def test_two_common_given_names_one_letter_apart_weigh_against_and_fast_score_agrees(trained):
+    """«Dũng» for «Hùng» is one letter, but both are common names: twins and brothers, rarely a typo. «Hùgn» (one
+    letter, not a name anyone else has) stays a typo. The fast scorer reads the same level as Splink."""
+    person = {"unique_id": 0, "full_name": "Nguyễn Văn Hùng", "sex": "M", "birth_date": "12/05/1968",
+              "commune_code": "18073"}
+    other_name = {**person, "unique_id": 1, "full_name": "Nguyễn Văn Dũng"}
+    typo = {**person, "unique_id": 2, "full_name": "Nguyễn Văn Hùgn"}
+    slow = {r["unique_id_r"]: r for r in mm.score_candidates(person, [other_name, typo], trained).to_dicts()}
+    assert slow[1]["mw_given_f"] < 0 < slow[2]["mw_given_f"]
+    fast = {r["unique_id"]: r["match_weight"] for r in mm.fast_score(person, [other_name, typo], trained)}
+    for uid, row in slow.items():
+        assert fast[uid] == pytest.approx(row["match_weight"], abs=0.05)
+
+
+def test_a_fixed_m_is_not_raised_to_the_floor(trained):
+    given = next(c for c in trained.settings["comparisons"] if c["output_column_name"] == "given_f")
+    fixed = {lv["label_for_charts"]: lv["m_probability"] for lv in given["comparison_levels"] if lv.get("fix_m_probability")}
+    assert fixed == {"khác một chữ, cả hai là tên phổ biến": mm.COMMON_ONE_LETTER_M, "khác tên": mm.OTHER_GIVEN_NAME_M}
+
+
+def test_possible_twins_are_never_merged_automatically():
+    """Same family and middle name, date of birth and commune, another given name and no number in common: twins
+    or one person with a typo, an officer decides. A shared number, or the same given name, may still auto-merge."""
+    from ansinh.matching.normalize import prepare_records
+
+    base = {"sex": "M", "birth_date": "12/05/1990", "commune_code": "18073", "pid": None}
+    records = prepare_records(pl.DataFrame([
+        {**base, "unique_id": 1, "full_name": "Nguyễn Văn Hùng"},
+        {**base, "unique_id": 2, "full_name": "Nguyễn Văn Dũng"},
+        {**base, "unique_id": 3, "full_name": "Nguyen Van Hung"},
+        {**base, "unique_id": 4, "full_name": "Nguyễn Văn Hùng", "pid": "042090001234"},
+        {**base, "unique_id": 5, "full_name": "Nguyễn Văn Dũng", "pid": "042090001234"},
+        {**base, "unique_id": 6, "full_name": "Nguyễn Văn Dũng", "commune_code": "18076"},
+    ], infer_schema_length=None))
+    pairs = pl.DataFrame({"unique_id_l": [1, 1, 4, 1], "unique_id_r": [2, 3, 5, 6],
+                          "match_probability": [0.99999, 0.99999, 0.99999, 0.99999]})
+    flagged = {(r["unique_id_l"], r["unique_id_r"]): r for r in
+               mm.with_auto_merge(pairs, records, mm.Thresholds()).to_dicts()}
+    assert flagged[(1, 2)][mm.MAY_BE_TWINS] and not flagged[(1, 2)][mm.AUTO_MERGE]
+    assert flagged[(1, 3)][mm.AUTO_MERGE]  # «Hung» typed without tones: the same given name folded
+    assert flagged[(4, 5)][mm.AUTO_MERGE]  # the same 12-digit number
+    assert flagged[(1, 6)][mm.AUTO_MERGE]  # another commune: not what twins in one household look like

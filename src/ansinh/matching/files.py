@@ -150,7 +150,7 @@ def match_records(
     out = out.join(codes.select("cluster_id", CLUSTER), on="cluster_id", how="left").drop("cluster_id")
     out = out.join(best.select("unique_id", PROBABILITY, AGREED), on="unique_id", how="left")
     counts = {
-        "auto_merge_pairs": within.pairs.filter(pl.col("match_probability") >= th.auto_merge).height,
+        "auto_merge_pairs": within.pairs.filter(pl.col(mm.AUTO_MERGE)).height,
         "review_pairs": within.pairs.filter(pl.col("match_probability") >= th.review).height,
         "rows_linked_to_registry": 0,
         "model_source": mm.SOURCE_LABELS[model.source],

@@ -621,6 +621,7 @@ def _pair_frame(pairs, model, records):
     import polars as pl
 
     from ansinh.matching.evidence import FIELD_LABELS, field_weights
+    from ansinh.matching.model import AUTO_MERGE
 
     columns = ["person_low_id", "person_high_id", "probability", "match_weight", "band", "evidence", "identity_ok"]
     if pairs.is_empty():
@@ -665,7 +666,8 @@ def _pair_frame(pairs, model, records):
         pl.min_horizontal(low, high).alias("person_low_id"), pl.max_horizontal(low, high).alias("person_high_id"),
         pl.col("match_probability").clip(0.0, 1.0).alias("probability"),
         pl.col("match_weight").cast(pl.Float64),
-        pl.when(pl.col("match_probability") >= model.thresholds.auto_merge).then(pl.lit(Band.AUTO.value))
+        pl.when(pl.col(AUTO_MERGE) if AUTO_MERGE in weighted.columns
+                else pl.col("match_probability") >= model.thresholds.auto_merge).then(pl.lit(Band.AUTO.value))
         .otherwise(pl.lit(Band.REVIEW.value)).alias("band"),
         evidence.alias("evidence"),
         ((number_weight >= 0) & ~conflict.fill_null(False) & has_number).alias("identity_ok"),
