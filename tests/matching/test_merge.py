@@ -242,3 +242,18 @@ def test_the_run_reports_progress_inside_prediction_and_pairs_by_commune(officer
     client.force_login(officer_a)
     html = client.get(f"/trung-lap/chay/{run.pk}/").content.decode()
     assert "Mô hình được chỉ định khi chạy" in html and "Phường Thành Sen" in html
+
+
+def test_the_pair_page_warns_of_twins_and_not_of_one_person_written_twice(officer_a, household_a, twin, client):
+    born = dt.date(1992, 3, 8)
+    hoa = registry.household_add_member(actor=officer_a, household=household_a, relationship=Relationship.CHILD,
+                                        full_name="Nguyễn Thị Hoa", sex="F", birth_date=born)
+    hoan = registry.household_add_member(actor=officer_a, household=household_a, relationship=Relationship.CHILD,
+                                         full_name="Nguyễn Thị Hoàn", sex="F", birth_date=born)
+    client.force_login(officer_a)
+    twins = _pair(hoa, hoan, officer_a)
+    assert selectors.may_be_twins(twins)
+    assert 'data-testid="twins"' in client.get(f"/trung-lap/cap/{twins.pk}/").content.decode()
+    written_twice = _pair(household_a.head, twin, officer_a)  # same given name, tones lost: one person
+    assert not selectors.may_be_twins(written_twice)
+    assert 'data-testid="twins"' not in client.get(f"/trung-lap/cap/{written_twice.pk}/").content.decode()

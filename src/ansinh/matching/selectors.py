@@ -23,7 +23,7 @@ from django.urls import reverse
 from ansinh.accounts.models import User
 from ansinh.accounts.permissions import area_commune_ids, identity_for, mask_identity, scope_to_area
 from ansinh.core.identity import digits_only
-from ansinh.core.text import fold
+from ansinh.core.text import fold, split_name
 from ansinh.core.todo import TodoItem
 from ansinh.matching.models import (
     CandidatePair,
@@ -379,6 +379,20 @@ def person_references(person: Person) -> list[tuple[str, int]]:
         if n:
             out.append((str(model._meta.verbose_name_plural), n))
     return out
+
+
+def may_be_twins(pair: CandidatePair) -> bool:
+    """The two people look like twins (``model.with_auto_merge``: same family and middle name — or one without —,
+    same full date of birth and commune, another given name, no identity number in common): the pair is never
+    merged automatically, and the page says why an officer must look."""
+    low, high = pair.person_low, pair.person_high
+    (fam_l, mid_l, giv_l), (fam_h, mid_h, giv_h) = (tuple(fold(x) for x in split_name(p.full_name))
+                                                    for p in (low, high))
+    same_number = any(a and a == b for a, b in ((low.pid, high.pid), (low.cmnd, high.cmnd)))
+    return bool(fam_l == fam_h and (mid_l == mid_h or not mid_l or not mid_h) and giv_l != giv_h
+                and low.birth_date and low.birth_date == high.birth_date
+                and low.birth_precision == high.birth_precision == DatePrecision.DAY
+                and low.commune_id == high.commune_id and not same_number)
 
 
 def pair_sides(*, pair: CandidatePair, user: User) -> list[dict]:

@@ -90,6 +90,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                        and can_decide(request.user, pair.person_low.commune_id, pair.person_high.commune_id)),
         "merge": pair.merges.filter(undone_at__isnull=True).first(),
         "conflict": selectors.membership_conflict(pair.person_low, pair.person_high),
+        "twins": selectors.may_be_twins(pair),
         "today": timezone.localdate(),
     })
 
