@@ -37,7 +37,8 @@ def test_the_notice_reads_the_records(cast, commune_a, tmp_path, settings):  # n
     out = scenario_semiannual_2020(output_dir=tmp_path / "out", pdf=False, say=lambda _s: None)
     assert out.symbols == ["287/BC-SLĐTBXH", "309/TB-SLĐTBXH"]
     notice = _text(next(p for p in out.files if p.name.startswith("thong-bao")))
-    for sentence in ("hoàn thành 120/195 nhiệm vụ khung của ngành, đạt 61,53% kế hoạch",
+    for sentence in ("Triển khai 119 văn bản trung ương", "tham mưu UBND tỉnh ban hành 71 văn bản",
+                     "hoàn thành 120/195 nhiệm vụ khung của ngành, đạt 61,53% kế hoạch",
                      "giải quyết việc làm 9.997 người, đạt 41,65% kế hoạch",
                      "tuyển sinh mới 4.502 người, đạt 25,44% kế hoạch",
                      "đối với 9 đối tượng (chiếm 90,00% tổng số đối tượng",

@@ -689,10 +689,24 @@ AUTHZ: list[tuple] = [  # (name, path objects, method, statuses of the columns C
     ("planning:conclusion_detail", {"pk": "conclusion"}, "GET", PLAN_READ),
     ("planning:conclusion_detail", {"pk": "conclusion"}, "POST", PLAN_READ_POST),
     ("planning:conclusion_issue", {"pk": "conclusion"}, "POST", (403, 403, 403, 302, 403, 404, 404, 403, 403, 404)),
+    # correcting what was defined: the planners' forms (403 for every other reader of the object); the world's
+    # conclusion paragraph has no key of its own here, so the paragraph pages are reached with an id that is not one
+    # of the conclusion's (the planner's 404; tests/planning/test_editing_pages.py goes through them)
+    ("planning:indicator_edit", {"pk": "indicator"}, "GET", (403, 403, 403, 200, 403, 404, 404, 403, 403, 404)),
+    ("planning:indicator_edit", {"pk": "indicator"}, "POST", PLAN_READ_POST),
+    ("planning:task_edit", {"pk": "task_a"}, "GET", (404, 404, 403, 200, 403, 404, 404, 403, 403, 404)),
+    ("planning:task_edit", {"pk": "task_a"}, "POST", PLAN_A_FORM_POST),
+    *[(f"planning:conclusion_item_{name}", {"pk": "conclusion", "item": MISSING_ID}, method,
+       (403, 403, 403, 404, 403, 404, 404, 403, 403, 404))
+      for name, method in (("edit", "GET"), ("edit", "POST"), ("remove", "GET"), ("remove", "POST"), ("up", "POST"),
+                           ("down", "POST"))],
     ("planning:task_list", {}, "GET", READ_ALL),
     ("planning:task_detail", {"pk": "task_a"}, "GET", PLAN_A),
     ("planning:task_detail", {"pk": "task_a"}, "POST", PLAN_A_POST),
     ("planning:document_list", {}, "GET", READ_ALL),
+    ("planning:incoming_list", {}, "GET", READ_ALL),
+    ("planning:incoming_create", {}, "GET", PLAN_FORM),
+    ("planning:incoming_create", {}, "POST", PLAN_FORM_POST),
     ("planning:document_detail", {"pk": "document"}, "GET", (200, 200, 200, 200, 200, 404, 404, 200, 200, 404)),
     ("planning:document_file", {"pk": "document", "fmt": "docx"}, "GET",
      (200, 200, 200, 200, 200, 404, 404, 200, 200, 404)),

@@ -1,6 +1,8 @@
 """The pages that define the plan: indicators, targets (versioned, with their history), report forms and the units'
-reporting obligations, tasks, and conclusions composed section by section. Thin: a form binds, one service decides
-(its refusal goes back next to the field it names), a confirmation message follows each action.
+reporting obligations, tasks, and conclusions composed section by section; and the pages that correct them (an
+indicator's definition, a task with its deadline history, a conclusion's paragraphs until it is issued). Thin: a
+form binds, one service decides (its refusal goes back next to the field it names), a confirmation message follows
+each action.
 
 Who (``permissions.py``): every reader reads (targets and obligations of the units of their area only; another
 unit's object is a 404); the planners (provincial specialists) define — any other role gets a 403 on the forms."""
@@ -13,19 +15,21 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ansinh.core.errors import DomainError
 from ansinh.core.formatting import vn_number
-from ansinh.core.params import int_param
+from ansinh.core.params import choice_param, int_param, page_param, text_param
 from ansinh.planning import forms, selectors
-from ansinh.planning.models import Indicator, OrgUnit, Section, Source, Target, TaskKind
+from ansinh.planning.models import Indicator, IssuerLevel, OrgUnit, Section, Source, Target, TaskKind
 from ansinh.planning.permissions import can_plan, can_read
 from ansinh.planning.queries import QUERIES
-from ansinh.planning.services import documents, plan, reports, tasks
+from ansinh.planning.services import documents, incoming, plan, reports, tasks
 
 
 def _reader(request: HttpRequest) -> None:
@@ -96,12 +100,34 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    _planner(request)
+    form = forms.IndicatorEditForm(_bound(request), initial=forms.IndicatorEditForm.initial_of(indicator),
+                                   used=plan.indicator_use(indicator))
+    done = _submit(request, form, lambda d: plan.indicator_edit(actor=request.user, indicator=indicator, **d))
+    if done is not None:
+        made, changed = done
+        if changed:
+            messages.success(request, f"Đã sửa chỉ tiêu «{made.name}» (mã {made.code}): {', '.join(changed)}.")
+        else:
+            messages.info(request, "Không có thay đổi nào để lưu.")
+        return redirect("planning:indicator_detail", made.pk)
+    return _page(request, "planning/form.html", {
+        "form": form, "title": f"Sửa chỉ tiêu «{indicator.name}»", "active": "indicators", "submit": "Lưu thay đổi",
+        "intro": "Mỗi lần sửa được ghi vào nhật ký thao tác. Mã, cách cộng dồn và nguồn số liệu không đổi được khi "
+                 "chỉ tiêu đã có kế hoạch giao hoặc số liệu thực hiện.",
+        "back_url": reverse("planning:indicator_detail", args=[indicator.pk]), "back_label": "Quay lại chỉ tiêu"},
+        form)
+
+
+@login_required
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.indicator_get(user=request.user, pk=pk)
     targets = selectors.targets_for_user(user=request.user).filter(indicator=indicator)
     return render(request, "planning/indicator_detail.html", {
         "indicator": indicator, "targets": targets, "forms": indicator.forms.order_by("code"),
-        "can_plan": can_plan(request.user), "active": "indicators",
+        "can_plan": can_plan(request.user), "active": "indicators", "used": plan.indicator_use(indicator),
         "query": QUERIES.get(indicator.query) if indicator.query else None})
 
 
@@ -250,6 +276,30 @@ def task_create(request: HttpRequest) -> HttpResponse:
                  "QĐ 42/2014/QĐ-TTg.", "back": ("planning:task_list", "Nhiệm vụ")}, form)
 
 
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    _planner(request)
+    if task.completed_on is not None:
+        messages.error(request, tasks.completed_refusal(task))
+        return redirect("planning:task_detail", pk)
+    form = forms.TaskEditForm(_bound(request), initial=forms.TaskEditForm.initial_of(task), units=_units())
+    done = _submit(request, form, lambda d: tasks.task_edit(actor=request.user, task=task, **d))
+    if done is not None:
+        made, changed = done
+        if changed:
+            messages.success(request, f"Đã sửa nhiệm vụ {made.code}: {'; '.join(changed)}.")
+        else:
+            messages.info(request, "Không có thay đổi nào để lưu.")
+        return redirect("planning:task_detail", pk)
+    return _page(request, "planning/form.html", {
+        "form": form, "title": f"Sửa nhiệm vụ {task.code}", "active": "tasks", "submit": "Lưu thay đổi",
+        "intro": f"Giao ngày {task.assigned_on:%d/%m/%Y}. Đổi hạn hoàn thành thì ghi lý do: hạn ban đầu và các lần "
+                 "điều chỉnh được giữ trên trang nhiệm vụ; tình trạng theo QĐ 42/2014/QĐ-TTg tính theo hạn đang áp "
+                 "dụng.",
+        "back_url": reverse("planning:task_detail", args=[pk]), "back_label": "Quay lại nhiệm vụ"}, form)
+
+
 # ---------------------------------------------------------------- conclusions
 
 @login_required
@@ -302,10 +352,16 @@ def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                       + (f" và giao nhiệm vụ {created.code} cho {created.owner.name}, hạn "
                                          f"{created.deadline:%d/%m/%Y}." if created else "."))
             return redirect("planning:conclusion_detail", pk)
-    items = list(conclusion.items.order_by("order").prefetch_related("units", "tasks__owner"))
-    sections = [(label, [i for i in items if i.section == value]) for value, label in Section.choices]
+    sections = selectors.conclusion_sections(conclusion)
+    figures = None  # on demand («Kiểm tra số liệu»): the province's figures take a few seconds at full size
+    if composing and request.method == "GET" and request.GET.get("so-lieu") == "1":
+        try:
+            figures = dict(zip(("used", "missing"), documents.conclusion_figures(conclusion), strict=True))
+        except DomainError as err:
+            figures = {"used": [], "missing": [], "error": err.message}
     return _page(request, "planning/conclusion_detail.html", {
-        "conclusion": conclusion, "sections": sections, "form": form, "active": "conclusions",
+        "conclusion": conclusion, "sections": sections, "form": form, "active": "conclusions", "composing": composing,
+        "figures": figures,
         "issue_form": forms.IssueForm(initial={"issued_on": timezone.localdate()}) if composing else None},
         *([form] if form else []))
 
@@ -326,3 +382,112 @@ def conclusion_issue(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:conclusion_detail", pk)
     messages.success(request, f"Đã ban hành thông báo số {doc.symbol} ngày {doc.issued_on:%d/%m/%Y}.")
     return redirect("planning:document_detail", doc.pk)
+
+
+def _composed_item(request: HttpRequest, pk: int, item: int):
+    """The conclusion (404 outside what the user reads), the planner's right (403), the paragraph of this
+    conclusion (404); None when the notice is issued (the refusal is then a message)."""
+    conclusion = selectors.conclusion_get(user=request.user, pk=pk)
+    _planner(request)
+    found = selectors.conclusion_item_get(conclusion=conclusion, pk=item)
+    if conclusion.document_id is not None:
+        messages.error(request, f"Thông báo đã ban hành (số {conclusion.document.symbol}): không sửa, xoá hay đổi thứ "
+                                "tự nội dung được nữa.")
+        return conclusion, None
+    return conclusion, found
+
+
+def _back_to(conclusion, item_pk: int | None = None) -> HttpResponse:
+    url = reverse("planning:conclusion_detail", args=[conclusion.pk])
+    return redirect(f"{url}#item-{item_pk}" if item_pk else url)
+
+
+@login_required
+def conclusion_item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    conclusion, found = _composed_item(request, pk, item)
+    if found is None:
+        return _back_to(conclusion)
+    has_task = bool(found.tasks.all())
+    form = forms.ConclusionItemEditForm(_bound(request), initial=forms.ConclusionItemEditForm.initial_of(found),
+                                        units=_units(), with_units=not has_task)
+    done = _submit(request, form, lambda d: documents.conclusion_item_edit(actor=request.user, item=found, **d))
+    if done is not None:
+        edited, followed = done
+        messages.success(request, f"Đã sửa nội dung trong phần «{Section(edited.section).label}»"
+                                  + (f"; nhiệm vụ {', '.join(followed)} cập nhật nội dung theo." if followed else "."))
+        return _back_to(conclusion, edited.pk)
+    intro = ("Đoạn này đã giao thành nhiệm vụ: đơn vị chủ trì, phối hợp, hạn sửa trên trang của nhiệm vụ; nội dung "
+             "nhiệm vụ cập nhật theo nội dung mới nếu chưa được sửa riêng." if has_task else
+             "Thông báo chưa ban hành nên còn sửa được.")
+    return _page(request, "planning/form.html", {
+        "form": form, "title": f"Sửa nội dung – {Section(found.section).label}", "active": "conclusions",
+        "submit": "Lưu nội dung", "intro": intro, "back_url": reverse("planning:conclusion_detail", args=[pk]),
+        "back_label": "Quay lại thông báo"}, form)
+
+
+@login_required
+def conclusion_item_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    conclusion, found = _composed_item(request, pk, item)
+    if found is None:
+        return _back_to(conclusion)
+    if request.method == "POST":
+        try:
+            label, codes = documents.conclusion_item_remove(actor=request.user, item=found,
+                                                            with_tasks=request.POST.get("with_tasks") == "1")
+        except DomainError as err:
+            messages.error(request, err.message)
+            return redirect("planning:conclusion_item_remove", pk, item)
+        messages.success(request, f"Đã xoá một đoạn khỏi phần «{label}»"
+                                  + (f" và nhiệm vụ {', '.join(codes)} (thông báo chưa ban hành nên nhiệm vụ chưa được "
+                                     "giao chính thức)." if codes else "."))
+        return _back_to(conclusion)
+    linked = selectors.item_tasks(found)
+    return render(request, "planning/conclusion_item_remove.html", {
+        "conclusion": conclusion, "item": found, "tasks": linked, "active": "conclusions",
+        "blocked": any(t.notes_count or t.completed_on or t.progress for t in linked)})
+
+
+@login_required
+@require_POST
+def conclusion_item_move(request: HttpRequest, pk: int, item: int, up: bool) -> HttpResponse:
+    conclusion, found = _composed_item(request, pk, item)
+    if found is None:
+        return _back_to(conclusion)
+    try:
+        documents.conclusion_item_move(actor=request.user, item=found, up=up)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"Đã chuyển đoạn «{found.text[:60]}{'…' if len(found.text) > 60 else ''}» "
+                                  f"{'lên' if up else 'xuống'} trong phần «{Section(found.section).label}».")
+    return _back_to(conclusion, found.pk)
+
+
+# ---------------------------------------------------------------- the incoming-document register
+
+@login_required
+def incoming_list(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100) or timezone.localdate().year
+    level = choice_param(request.GET, "level", IssuerLevel.values)
+    text = text_param(request.GET, "q", max_length=100)
+    page = Paginator(selectors.incoming_for_user(user=request.user, year=year, level=level, text=text), 50).get_page(
+        page_param(request.GET))
+    return render(request, "planning/incoming.html", {
+        "page": page, "year": year, "level": level, "q": text, "levels": IssuerLevel.choices, "active": "incoming",
+        "counts": selectors.incoming_counts(year=year), "can_plan": can_plan(request.user)})
+
+
+@login_required
+def incoming_create(request: HttpRequest) -> HttpResponse:
+    _planner(request)
+    form = forms.IncomingForm(_bound(request), initial={"received_on": timezone.localdate()}, units=_units())
+    made = _submit(request, form, lambda d: incoming.incoming_register(actor=request.user, **d))
+    if made is not None:
+        messages.success(request, f"Đã vào sổ văn bản đến số {made.seq:02d}/{made.year}: {made.symbol}.")
+        return redirect(f"{reverse('planning:incoming_list')}?year={made.year}")
+    return _page(request, "planning/form.html", {
+        "form": form, "title": "Vào sổ văn bản đến", "active": "incoming", "submit": "Vào sổ",
+        "intro": "Số đến cấp tự động theo thứ tự nhận trong năm (NĐ 30/2020/NĐ-CP). Văn bản trung ương nhận trong kỳ "
+                 "và văn bản của tỉnh do Sở tham mưu được đếm trong báo cáo của kỳ.",
+        "back": ("planning:incoming_list", "Sổ văn bản đến")}, form)

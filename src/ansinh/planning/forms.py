@@ -15,6 +15,7 @@ from ansinh.core.formatting import vn_number
 from ansinh.planning.models import (
     Aggregation,
     Indicator,
+    IssuerLevel,
     OrgUnit,
     PeriodKind,
     ReportingPeriod,
@@ -155,6 +156,29 @@ class IndicatorForm(Styled, forms.Form):
         return code
 
 
+class IndicatorEditForm(IndicatorForm):
+    """The definition corrected. When targets or figures rest on it (``used``), its code, aggregation and source say
+    so under their inputs (the service refuses a change of them, next to the field)."""
+
+    active = forms.BooleanField(label="Đang dùng (bỏ chọn: không còn giao kế hoạch, không hiện trên bảng điều hành)",
+                                required=False)
+
+    field_order = ["code", "name", "measure_unit", "field", "aggregation", "source", "query", "breakdowns",
+                   "percent_rounding", "description", "active"]
+
+    def __init__(self, *args, used: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if used:
+            for name in ("code", "aggregation", "source"):
+                self.fields[name].help_text = (f"Không đổi được: chỉ tiêu đã có {used}.")
+
+    @staticmethod
+    def initial_of(indicator: Indicator) -> dict:
+        return {name: getattr(indicator, name) for name in (
+            "code", "name", "measure_unit", "field", "aggregation", "source", "query", "breakdowns",
+            "percent_rounding", "description", "active")}
+
+
 class TargetForm(Styled, forms.Form):
     indicator = forms.ModelChoiceField(label="Chỉ tiêu", queryset=Indicator.objects.none(), empty_label="— Chọn —")
     unit = UnitChoice(label="Đơn vị được giao", queryset=OrgUnit.objects.none(), empty_label="— Chọn —")
@@ -225,6 +249,29 @@ class TaskForm(Styled, forms.Form):
         self.fields["owner"].queryset = self.fields["co_units"].queryset = units
 
 
+class TaskEditForm(Styled, forms.Form):
+    """The office corrects a task; a new deadline needs its reason (kept in the task's deadline history)."""
+
+    title = _text("Nội dung nhiệm vụ", 4000, rows=3)
+    field = forms.ChoiceField(label="Lĩnh vực", choices=[("", "— Không —"), *WorkField.choices], required=False)
+    owner = UnitChoice(label="Đơn vị chủ trì", queryset=OrgUnit.objects.none(), empty_label="— Chọn —")
+    co_units = UnitsChoice(label="Đơn vị phối hợp", queryset=OrgUnit.objects.none(), required=False,
+                           widget=forms.SelectMultiple(attrs={"size": 6}))
+    product = _text("Sản phẩm", 300, required=False)
+    deadline = DayField(label="Hạn hoàn thành (đang áp dụng)")
+    deadline_reason = _text("Lý do, căn cứ đổi hạn (chỉ khi đổi hạn)", 300, required=False,
+                            help_text="Ví dụ: Giám đốc Sở đồng ý gia hạn tại Công văn số 512/SLĐTBXH-VP ngày 20/6/2020")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = self.fields["co_units"].queryset = units
+
+    @staticmethod
+    def initial_of(task) -> dict:
+        return {"title": task.title, "field": task.field, "owner": task.owner_id, "product": task.product,
+                "co_units": [u.pk for u in task.co_units.all()], "deadline": task.deadline}
+
+
 # ---------------------------------------------------------------- conclusions
 
 class ConclusionForm(Styled, forms.Form):
@@ -275,5 +322,43 @@ class ConclusionItemForm(Styled, forms.Form):
         return data
 
 
+class ConclusionItemEditForm(Styled, forms.Form):
+    """A paragraph corrected before the notice is issued; ``units`` only for a paragraph not made a task."""
+
+    heading = ConclusionItemForm.base_fields["heading"]
+    numbered = ConclusionItemForm.base_fields["numbered"]
+    text = ConclusionItemForm.base_fields["text"]
+    units = ConclusionItemForm.base_fields["units"]
+
+    def __init__(self, *args, units, with_units: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_units:
+            self.fields["units"].queryset = units
+        else:
+            del self.fields["units"]
+
+    @staticmethod
+    def initial_of(item) -> dict:
+        return {"heading": item.heading, "numbered": item.numbered, "text": item.text,
+                "units": [u.pk for u in item.units.all()]}
+
+
 class IssueForm(Styled, forms.Form):
     issued_on = DayField(label="Ngày ban hành")
+
+
+# ---------------------------------------------------------------- the incoming-document register
+
+class IncomingForm(Styled, forms.Form):
+    received_on = DayField(label="Ngày đến")
+    issuer_name = _text("Cơ quan ban hành", 200, help_text="Ví dụ: Chính phủ; Bộ Lao động - TBXH; UBND tỉnh Hà Tĩnh")
+    level = forms.ChoiceField(label="Cấp ban hành", choices=[("", "— chọn —"), *IssuerLevel.choices])
+    symbol = _text("Số và ký hiệu", 60, help_text="Ví dụ: 42/NQ-CP")
+    issued_on = DayField(label="Ngày ban hành")
+    summary = _text("Trích yếu", 500, rows=2)
+    advised = forms.BooleanField(label="Sở tham mưu ban hành (văn bản của tỉnh)", required=False)
+    handling_unit = UnitChoice(label="Đơn vị xử lý", queryset=OrgUnit.objects.none(), required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handling_unit"].queryset = units

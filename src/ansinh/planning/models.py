@@ -444,6 +444,31 @@ class Task(TimeStampedModel):
         return TaskStatus.OPEN_IN_TIME if day <= self.deadline else TaskStatus.OPEN_OVERDUE
 
 
+class TaskDeadlineChange(models.Model):
+    """A change of a task's deadline (gia hạn, điều chỉnh thời hạn) with its reason. ``Task.deadline`` is the deadline
+    in force (the QĐ 42 status is judged against it); the first change's ``previous`` is the original deadline."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadline_changes")
+    previous = models.DateField(_("hạn trước khi điều chỉnh"))
+    deadline = models.DateField(_("hạn mới"))
+    reason = models.CharField(_("lý do, căn cứ điều chỉnh"), max_length=300)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người điều chỉnh"),
+                                   on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("điều chỉnh lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh hạn nhiệm vụ")
+        verbose_name_plural = _("điều chỉnh hạn nhiệm vụ")
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(deadline=F("previous")), name="planning_deadline_change_differs"),
+            models.CheckConstraint(condition=~Q(reason=""), name="planning_deadline_change_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code}: {self.previous:%d/%m/%Y} → {self.deadline:%d/%m/%Y}"
+
+
 class TaskNote(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notes")
     on = models.DateField(_("ngày"))
@@ -586,3 +611,45 @@ class ConclusionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class IssuerLevel(models.TextChoices):
+    CENTRAL = "central", _("Trung ương (Quốc hội, Chính phủ, Thủ tướng, bộ, ngành)")
+    PROVINCE = "province", _("Tỉnh (Tỉnh uỷ, HĐND, UBND tỉnh)")
+    OTHER = "other", _("Cơ quan, đơn vị khác")
+
+
+class IncomingDocument(TimeStampedModel):
+    """One entry of the incoming-document register (sổ văn bản đến, NĐ 30/2020 Điều 22): numbered per year in the
+    order received. It is what the report counts as «triển khai 119 văn bản trung ương» (the central documents
+    received in the period) and «tham mưu UBND tỉnh ban hành 71 văn bản» (the province's documents issued in the
+    period on the department's advice)."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    seq = models.PositiveIntegerField(_("số đến"))
+    received_on = models.DateField(_("ngày đến"))
+    issuer_name = models.CharField(_("cơ quan ban hành"), max_length=200)
+    level = models.CharField(_("cấp ban hành"), max_length=10, choices=IssuerLevel.choices)
+    symbol = models.CharField(_("số và ký hiệu"), max_length=60)
+    issued_on = models.DateField(_("ngày ban hành"))
+    summary = models.CharField(_("trích yếu"), max_length=500)
+    advised = models.BooleanField(_("Sở tham mưu ban hành"), default=False)
+    handling_unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị xử lý"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("văn bản đến")
+        verbose_name_plural = _("văn bản đến")
+        ordering = ["-year", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="planning_incoming_seq"),
+            models.UniqueConstraint(fields=["issuer_name", "symbol", "issued_on"], name="planning_incoming_once"),
+            models.CheckConstraint(condition=Q(issued_on__lte=F("received_on")),
+                                   name="planning_incoming_issued_before_received"),
+            models.CheckConstraint(condition=Q(advised=False) | Q(level="province"),
+                                   name="planning_incoming_advised_by_province"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} – {self.summary[:80]}"

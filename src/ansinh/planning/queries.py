@@ -118,6 +118,22 @@ def _tasks(done: bool):
     return compute
 
 
+# ------------------------------------------------------------- this app: the incoming-document register
+
+def _central_documents(window: Window, area):
+    from ansinh.planning.models import IncomingDocument, IssuerLevel
+
+    return IncomingDocument.objects.filter(level=IssuerLevel.CENTRAL, received_on__gte=window.start,
+                                           received_on__lte=window.end).count()
+
+
+def _advised_documents(window: Window, area):
+    from ansinh.planning.models import IncomingDocument, IssuerLevel
+
+    return IncomingDocument.objects.filter(level=IssuerLevel.PROVINCE, advised=True, issued_on__gte=window.start,
+                                           issued_on__lte=window.end).count()
+
+
 _PAID = "người có kết quả «đã chi trả» của bưu điện trên các dòng của bảng chi trả các tháng trong kỳ (mỗi người một lần)"
 QUERIES: dict[str, NamedQuery] = {q.name: q for q in (
     NamedQuery("labour.jobs_found", "Số người được giải quyết việc làm (sổ lao động)", "người",
@@ -159,6 +175,12 @@ QUERIES: dict[str, NamedQuery] = {q.name: q for q in (
     NamedQuery("planning.framework_tasks_done", "Số nhiệm vụ khung đã hoàn thành", "nhiệm vụ",
                "Nhiệm vụ khung của năm có ngày hoàn thành không sau ngày cuối kỳ (đúng hạn hoặc quá hạn).",
                _tasks(done=True), area_aware=False),
+    NamedQuery("planning.central_documents", "Văn bản trung ương nhận để triển khai", "văn bản",
+               "Sổ văn bản đến: văn bản cấp trung ương (Quốc hội, Chính phủ, Thủ tướng, bộ, ngành) có ngày đến trong "
+               "kỳ.", _central_documents, area_aware=False),
+    NamedQuery("planning.advised_documents", "Văn bản của tỉnh do Sở tham mưu ban hành", "văn bản",
+               "Sổ văn bản đến: văn bản của tỉnh ghi «Sở tham mưu ban hành» có ngày ban hành trong kỳ.",
+               _advised_documents, area_aware=False),
 )}
 
 

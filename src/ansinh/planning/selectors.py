@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,7 +18,10 @@ from ansinh.planning.models import (
     Achievement,
     Aggregation,
     Conclusion,
+    ConclusionItem,
+    IncomingDocument,
     Indicator,
+    IssuerLevel,
     OrgLink,
     OrgUnit,
     OutgoingDocument,
@@ -26,6 +29,7 @@ from ansinh.planning.models import (
     ReportingPeriod,
     ReportObligation,
     ReportStatus,
+    Section,
     Source,
     Target,
     Task,
@@ -351,7 +355,15 @@ def models_f(name: str):
 
 
 def task_get(*, user, pk: int) -> Task:
-    return _get(tasks_for_user(user=user).prefetch_related("co_units", "notes"), pk)
+    return _get(tasks_for_user(user=user).prefetch_related("co_units", "notes", "deadline_changes__changed_by"), pk)
+
+
+def deadline_history(task: Task) -> dict:
+    """The original deadline, the changes (previous → new, reason, who, when) and the deadline in force (the one
+    the QĐ 42 status is judged against)."""
+    changes = list(task.deadline_changes.all())
+    return {"original": changes[0].previous if changes else task.deadline, "changes": changes,
+            "in_force": task.deadline}
 
 
 def task_counts(*, user, year: int, on: dt.date, kind: str = TaskKind.FRAMEWORK) -> dict[str, int]:
@@ -375,6 +387,35 @@ def conclusion_get(*, user, pk: int) -> Conclusion:
     return _get(conclusions_for_user(user=user), pk)
 
 
+def conclusion_sections(conclusion: Conclusion) -> list[tuple[str, list]]:
+    """(section label, its items in order) for every section; a numbered item of section I carries ``number`` as
+    the notice will write it, and every item knows whether it is the first or last of its section (``first``,
+    ``last``: the page's «lên» / «xuống»)."""
+    items = list(conclusion.items.order_by("order").prefetch_related("units", "tasks__owner"))
+    out = []
+    for value, label in Section.choices:
+        part = [i for i in items if i.section == value]
+        count = 0
+        for index, item in enumerate(part):
+            item.first, item.last = index == 0, index == len(part) - 1
+            if item.numbered and value == Section.KEY:
+                count += 1
+                item.number = count
+            else:
+                item.number = None
+        out.append((label, part))
+    return out
+
+
+def conclusion_item_get(*, conclusion: Conclusion, pk: int) -> ConclusionItem:
+    return _get(conclusion.items.prefetch_related("units", "tasks"), pk)
+
+
+def item_tasks(item: ConclusionItem) -> list[Task]:
+    """The tasks a paragraph became, each with its number of progress notes (``notes_count``)."""
+    return list(item.tasks.select_related("owner").annotate(notes_count=Count("notes")).order_by("code"))
+
+
 def documents_for_user(*, user) -> QuerySet[OutgoingDocument]:
     if not can_read(user):
         return OutgoingDocument.objects.none()
@@ -396,3 +437,26 @@ def register_counts(*, year: int, start: dt.date | None = None, end: dt.date | N
     for doc_type in qs.values_list("doc_type", flat=True):
         out[doc_type] = out.get(doc_type, 0) + 1
     return out
+
+
+# ---------------------------------------------------------------- the incoming-document register
+
+def incoming_for_user(*, user, year: int, level: str = "", text: str = "") -> QuerySet[IncomingDocument]:
+    """The department's register: every reader of the plan reads it (it holds no one's personal data). ``text``
+    finds a number and symbol, an issuer or words of the summary (as typed, tones and case as in the register)."""
+    if not can_read(user):
+        raise Http404("Không tìm thấy.")
+    qs = IncomingDocument.objects.filter(year=year).select_related("handling_unit").order_by("-seq")
+    if level:
+        qs = qs.filter(level=level)
+    if text:
+        qs = qs.filter(Q(symbol__icontains=text) | Q(issuer_name__icontains=text) | Q(summary__icontains=text))
+    return qs
+
+
+def incoming_counts(*, year: int) -> dict:
+    """The year's entries by level, and the province's documents issued on the department's advice."""
+    counts = dict(IncomingDocument.objects.filter(year=year).values_list("level").annotate(n=Count("id")))
+    advised = IncomingDocument.objects.filter(year=year, advised=True).count()
+    return {"levels": [(label, counts.get(value, 0)) for value, label in IssuerLevel.choices], "advised": advised,
+            "total": sum(counts.values())}

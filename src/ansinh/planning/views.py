@@ -194,7 +194,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:task_detail", pk=pk)
     return render(request, "planning/task_detail.html", {
         "task": task, "status": TaskStatus(task.status_on(today)).label, "notes": task.notes.all(),
-        "co_units": task.co_units.all(), "active": "tasks", "can_note": can_note_task(request.user, task)})
+        "co_units": task.co_units.all(), "active": "tasks", "can_note": can_note_task(request.user, task),
+        "deadlines": selectors.deadline_history(task),
+        "can_edit": can_plan(request.user) and task.completed_on is None})
 
 
 @login_required

@@ -66,8 +66,7 @@ def conclusion_item_add(*, actor, conclusion: Conclusion, section: str, text: st
     """One paragraph of a section; ``task`` ({code, deadline, product?}) makes it a task assigned to ``units`` (the
     first unit owns it, the others co-operate), linked to the item."""
     require_planner(actor)
-    if conclusion.document_id is not None:
-        raise DomainError("Thông báo đã ban hành: không thêm nội dung được.")
+    conclusion = _composing(conclusion, doing="thêm nội dung")
     if section not in Section.values:
         raise DomainError("Phần của thông báo không hợp lệ.", field="section")
     text = (text or "").strip()
@@ -98,6 +97,118 @@ def conclusion_item_add(*, actor, conclusion: Conclusion, section: str, text: st
     audit_record(actor=actor, action="planning.conclusion_item", obj=item,
                  summary=f"{Section(section).label}: {text[:120]}", details={"task": bool(task)})
     return item
+
+
+def _composing(conclusion: Conclusion, *, doing: str) -> Conclusion:
+    """The conclusion, its row locked (so that issuing waits, and two changes of its paragraphs take turns), refused
+    once issued (numbered in the register: the text is the document's)."""
+    locked = Conclusion.objects.select_for_update().get(pk=conclusion.pk)
+    if locked.document_id is not None:
+        raise DomainError(f"Thông báo đã ban hành (số {locked.document.symbol}): không {doing} được nữa. Văn bản đã "
+                          "ban hành chỉ được sửa bằng một văn bản khác.")
+    return locked
+
+
+def _item_of(conclusion: Conclusion, item: ConclusionItem) -> ConclusionItem:
+    found = conclusion.items.filter(pk=item.pk).first()
+    if found is None:
+        raise DomainError("Nội dung này không còn trong thông báo (có thể vừa bị xoá).")
+    return found
+
+
+@transaction.atomic(durable=True)
+def conclusion_item_edit(*, actor, item: ConclusionItem, text: str, heading: str = "", numbered: bool = False,
+                         units=None) -> tuple[ConclusionItem, list[str]]:
+    """Correct a paragraph before the notice is issued: its text, sub-heading, numbering and (for a paragraph not
+    made a task) its units. A paragraph made a task keeps its units (the task's owner and co-operating units are
+    changed on the task's page); its task's content follows the new text while the task still has the paragraph's
+    words. Returns the item and the codes of the tasks whose content followed."""
+    require_planner(actor)
+    conclusion = _composing(item.conclusion, doing="sửa nội dung")
+    locked = _item_of(conclusion, item)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("Ghi nội dung.", field="text")
+    tasks = list(locked.tasks.select_for_update())
+    if units is not None:
+        units = list(units)
+        if tasks and {u.pk for u in units} != set(locked.units.values_list("pk", flat=True)):
+            raise DomainError(f"Đoạn này đã giao thành nhiệm vụ {tasks[0].code}: đổi đơn vị chủ trì, phối hợp trên trang "
+                              "của nhiệm vụ.", field="units")
+    before = {"text": locked.text, "heading": locked.heading, "numbered": locked.numbered}
+    followed = []
+    for task in tasks:
+        if task.title == locked.text and task.title != text and task.completed_on is None:
+            task.title = text
+            task.save(update_fields=["title", "updated_at"])
+            followed.append(task.code)
+    locked.text, locked.heading, locked.numbered = text, (heading or "").strip()[:200], bool(numbered)
+    locked.save(update_fields=["text", "heading", "numbered"])
+    if units is not None and not tasks:
+        locked.units.set(units)
+    audit_record(actor=actor, action="planning.conclusion_item_edit", obj=locked,
+                 summary=f"Sửa nội dung {Section(locked.section).label}: {text[:120]}",
+                 details={"before": before, "tasks_followed": followed})
+    return locked, followed
+
+
+@transaction.atomic(durable=True)
+def conclusion_item_remove(*, actor, item: ConclusionItem, with_tasks: bool = False) -> tuple[str, list[str]]:
+    """Remove a paragraph before the notice is issued. A paragraph made a task takes its task with it — the notice
+    not being issued, the task was never officially given — but only when asked (``with_tasks``: the page shows
+    which task goes), and never once the owner reported progress on it (a unit has started: the task is handled on
+    its own page). Returns the section's label and the codes of the tasks removed."""
+    require_planner(actor)
+    conclusion = _composing(item.conclusion, doing="xoá nội dung")
+    locked = _item_of(conclusion, item)
+    tasks = list(locked.tasks.select_for_update(of=("self",)).select_related("owner"))
+    for task in tasks:
+        notes = task.notes.count()
+        if notes or task.completed_on is not None or task.progress:
+            raise DomainError(f"Không xoá được đoạn này: nhiệm vụ {task.code} giao cho {task.owner.name} đã được cập nhật "
+                              f"tiến độ ({notes} lần). Sửa nội dung thay vì xoá, hoặc xử lý nhiệm vụ trên trang của nó.")
+    codes = [t.code for t in tasks]
+    if tasks and not with_tasks:
+        raise DomainError(f"Đoạn này đã giao thành nhiệm vụ {', '.join(codes)}: xác nhận xoá cả nhiệm vụ thì mới xoá "
+                          "được.", field="with_tasks")
+    label = Section(locked.section).label
+    audit_record(actor=actor, action="planning.conclusion_item_remove", obj=locked,
+                 summary=f"Xoá nội dung {label}: {locked.text[:120]}" + (f" và nhiệm vụ {', '.join(codes)}" if codes else ""),
+                 details={"conclusion": conclusion.pk, "text": locked.text, "heading": locked.heading,
+                          "order": locked.order, "tasks": [{"code": t.code, "year": t.year, "owner": t.owner.name,
+                                                            "deadline": f"{t.deadline:%d/%m/%Y}"} for t in tasks]})
+    for task in tasks:
+        task.co_units.clear()
+        task.delete()
+    locked.units.clear()
+    locked.delete()
+    return label, codes
+
+
+@transaction.atomic(durable=True)
+def conclusion_item_move(*, actor, item: ConclusionItem, up: bool) -> ConclusionItem:
+    """Move a paragraph one place up or down within its section (it swaps with its neighbour; a sub-heading moves
+    with the paragraph that carries it; the numbers of section I follow the order when the notice is written)."""
+    require_planner(actor)
+    conclusion = _composing(item.conclusion, doing="đổi thứ tự nội dung")
+    locked = _item_of(conclusion, item)
+    siblings = conclusion.items.filter(section=locked.section)
+    neighbour = (siblings.filter(order__lt=locked.order).order_by("-order") if up
+                 else siblings.filter(order__gt=locked.order).order_by("order")).first()
+    label = Section(locked.section).label
+    if neighbour is None:
+        raise DomainError(f"Đoạn này đã ở {'đầu' if up else 'cuối'} phần «{label}».")
+    mine, theirs = locked.order, neighbour.order
+    locked.order = 0  # (conclusion, order) is unique: through a free place, under the conclusion's lock
+    locked.save(update_fields=["order"])
+    neighbour.order = mine
+    neighbour.save(update_fields=["order"])
+    locked.order = theirs
+    locked.save(update_fields=["order"])
+    audit_record(actor=actor, action="planning.conclusion_item_move", obj=locked,
+                 summary=f"Chuyển nội dung {'lên' if up else 'xuống'} trong phần {label}: {locked.text[:100]}",
+                 details={"from": mine, "to": theirs, "swapped_with": neighbour.pk})
+    return locked
 
 
 # ---------------------------------------------------------------- writing documents
@@ -139,6 +250,17 @@ def conclusion_blocks(conclusion: Conclusion, filler: Filler) -> list[Block]:
     if conclusion.closing:
         blocks.append(Block("para", filler.fill(conclusion.closing)))
     return blocks
+
+
+def conclusion_figures(conclusion: Conclusion) -> tuple[list[dict], list[str]]:
+    """The figures the notice would quote if issued now (read only, nothing numbered): each placeholder once with
+    its text and what computed it, and the placeholders with no data (issuing would be refused for them)."""
+    filler = Filler(period=conclusion.period)
+    conclusion_blocks(conclusion, filler)
+    seen: dict[str, dict] = {}
+    for used in filler.used:
+        seen.setdefault(used["placeholder"], used)
+    return list(seen.values()), list(dict.fromkeys(filler.missing))
 
 
 @transaction.atomic(durable=True)

@@ -10,11 +10,14 @@ from django.db import transaction
 
 from ansinh.core.audit import audit_record
 from ansinh.core.errors import DomainError
+from ansinh.core.formatting import vn_number
 from ansinh.planning import queries
 from ansinh.planning.checks import period_window
 from ansinh.planning.models import (
     Achievement,
     Aggregation,
+    Conclusion,
+    ConclusionItem,
     Indicator,
     OrgUnit,
     ReportingPeriod,
@@ -29,6 +32,7 @@ from ansinh.planning.permissions import require_planner
 
 MAX_VALUE = Decimal("1e17")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,60}")
+BREAKDOWNS = {"sex": "giới tính", "commune": "xã, phường"}
 VN_DECIMAL = re.compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
 
 
@@ -55,11 +59,8 @@ def decimal_value(value, *, field: str = "value", label: str = "Giá trị") -> 
     return number
 
 
-@transaction.atomic(durable=True)
-def indicator_define(*, actor, code: str, name: str, measure_unit: str, field: str, source: str = Source.REPORTED,  # noqa: PLR0913 — the record's own fields, keyword-only
-                     aggregation: str = Aggregation.SUM, query: str = "", breakdowns: list[str] | None = None,
-                     percent_rounding: str = Rounding.HALF_UP, description: str = "") -> Indicator:
-    require_planner(actor)
+def _indicator_checked(*, code: str, name: str, measure_unit: str, field: str, source: str, aggregation: str,  # noqa: PLR0913 — the record's own fields, keyword-only
+                       query: str, breakdowns, percent_rounding: str) -> tuple[str, str, str]:
     code, name, measure_unit = (code or "").strip(), (name or "").strip(), (measure_unit or "").strip()
     if not CODE.fullmatch(code):
         raise DomainError("Mã chỉ tiêu gồm chữ không dấu, chữ số, «_» hoặc «-» (tối đa 60 ký tự), ví dụ jobs_found.",
@@ -71,12 +72,25 @@ def indicator_define(*, actor, code: str, name: str, measure_unit: str, field: s
     if source not in Source.values or aggregation not in Aggregation.values or field not in WorkField.values \
             or percent_rounding not in Rounding.values:
         raise DomainError("Nguồn, cách cộng dồn, lĩnh vực hoặc cách làm tròn không hợp lệ.", field="source")
+    if any(b not in BREAKDOWNS for b in breakdowns or ()):
+        raise DomainError("Phân tổ không hợp lệ.", field="breakdowns")
     if source == Source.COMPUTED:
         if not query:
             raise DomainError("Chỉ tiêu tính từ dữ liệu của hệ thống cần chọn truy vấn tính.", field="query")
         queries.query(query)  # refuses an unknown name
     elif query:
         raise DomainError("Chỉ chỉ tiêu «tính từ dữ liệu của hệ thống» mới có truy vấn.", field="query")
+    return code, name, measure_unit
+
+
+@transaction.atomic(durable=True)
+def indicator_define(*, actor, code: str, name: str, measure_unit: str, field: str, source: str = Source.REPORTED,  # noqa: PLR0913 — the record's own fields, keyword-only
+                     aggregation: str = Aggregation.SUM, query: str = "", breakdowns: list[str] | None = None,
+                     percent_rounding: str = Rounding.HALF_UP, description: str = "") -> Indicator:
+    require_planner(actor)
+    code, name, measure_unit = _indicator_checked(code=code, name=name, measure_unit=measure_unit, field=field,
+                                                  source=source, aggregation=aggregation, query=query,
+                                                  breakdowns=breakdowns, percent_rounding=percent_rounding)
     if Indicator.objects.filter(code=code).exists():
         raise DomainError(f"Mã chỉ tiêu «{code}» đã có.", field="code")
     ind = Indicator.objects.create(code=code, name=name, measure_unit=measure_unit, field=field, source=source,
@@ -84,6 +98,89 @@ def indicator_define(*, actor, code: str, name: str, measure_unit: str, field: s
                                    percent_rounding=percent_rounding, description=description)
     audit_record(actor=actor, action="planning.indicator_define", obj=ind, summary=f"Chỉ tiêu {code}: {name}")
     return ind
+
+
+LOCKED_WHEN_USED = {"code": "mã", "aggregation": "cách cộng dồn", "source": "nguồn số liệu"}
+
+
+def indicator_use(indicator: Indicator) -> str:
+    """What already rests on the indicator's definition («2 kế hoạch giao, 13 số liệu thực hiện»), empty when
+    nothing: then its code, aggregation and source may still change."""
+    targets = Target.objects.filter(indicator=indicator).count()
+    figures = Achievement.objects.filter(indicator=indicator).count()
+    parts = [f"{vn_number(targets)} kế hoạch giao" if targets else "",
+             f"{vn_number(figures)} số liệu thực hiện" if figures else ""]
+    return " và ".join(p for p in parts if p)
+
+
+def _quoted_in_drafts(code: str) -> list[str]:
+    """The conclusions being composed whose text quotes the code (``[[n:code]]``, ``[[ratio:code/…]]``…)."""
+    quoted = re.compile(r"\[\[[^\]]*(?<![A-Za-z0-9_-])" + re.escape(code) + r"(?![A-Za-z0-9_-])[^\]]*\]\]")
+    drafts = Conclusion.objects.filter(document__isnull=True)
+    titles = {c.pk: c.title for c in drafts if quoted.search(c.opening or "") or quoted.search(c.closing or "")}
+    for item in ConclusionItem.objects.filter(conclusion__in=drafts, text__contains=code).select_related("conclusion"):
+        if quoted.search(item.text):
+            titles[item.conclusion_id] = item.conclusion.title
+    return list(titles.values())
+
+
+@transaction.atomic(durable=True)
+def indicator_edit(*, actor, indicator: Indicator, code: str, name: str, measure_unit: str, field: str,  # noqa: PLR0913 — the record's own fields, keyword-only
+                   source: str, aggregation: str, query: str = "", breakdowns: list[str] | None = None,
+                   percent_rounding: str = Rounding.HALF_UP, description: str = "",
+                   active: bool = True) -> tuple[Indicator, list[str]]:
+    """Correct an indicator's definition. Its code, aggregation and source stay as they are once targets were given
+    or figures recorded against it (they were given and reported under that definition); a code quoted by a
+    conclusion being composed stays too; a breakdown with figures recorded stays. Returns the indicator and the
+    names of what changed (empty: nothing to save)."""
+    require_planner(actor)
+    locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    breakdowns = list(dict.fromkeys(breakdowns or []))
+    code, name, measure_unit = _indicator_checked(code=code, name=name, measure_unit=measure_unit, field=field,
+                                                  source=source, aggregation=aggregation, query=query,
+                                                  breakdowns=breakdowns, percent_rounding=percent_rounding)
+    new = {"code": code, "name": name, "measure_unit": measure_unit, "field": field, "source": source,
+           "aggregation": aggregation, "query": query or "", "breakdowns": breakdowns,
+           "percent_rounding": percent_rounding, "description": (description or "").strip(), "active": bool(active)}
+    changed = {k: v for k, v in new.items() if getattr(locked, k) != v}
+    if not changed:
+        return locked, []
+    used = indicator_use(locked)
+    for name_, label in LOCKED_WHEN_USED.items():
+        if name_ in changed and used:
+            raise DomainError(f"Không đổi {label} được: chỉ tiêu đã có {used} theo định nghĩa hiện tại (đổi thì các "
+                              "số đã giao, đã báo cáo mang nghĩa khác). Cần chỉ tiêu khác thì thêm chỉ tiêu mới.",
+                              field=name_)
+    _refuse_unsafe_change(locked, changed)
+    before = {k: getattr(locked, k) for k in changed}
+    for key, value in changed.items():
+        setattr(locked, key, value)
+    locked.save(update_fields=[*changed, "updated_at"])
+    labels = [str(Indicator._meta.get_field(k).verbose_name) for k in changed]
+    audit_record(actor=actor, action="planning.indicator_edit", obj=locked,
+                 summary=f"Sửa chỉ tiêu {locked.code}: " + ", ".join(labels),
+                 details={"before": before, "after": changed})
+    return locked, labels
+
+
+def _refuse_unsafe_change(indicator: Indicator, changed: dict) -> None:
+    if "code" in changed:
+        if Indicator.objects.filter(code=changed["code"]).exclude(pk=indicator.pk).exists():
+            raise DomainError(f"Mã chỉ tiêu «{changed['code']}» đã có.", field="code")
+        drafts = _quoted_in_drafts(indicator.code)
+        if drafts:
+            raise DomainError(f"Không đổi mã được: thông báo kết luận đang soạn «{drafts[0][:80]}» trích số liệu bằng mã "
+                              f"«{indicator.code}»; sửa nội dung đó trước.", field="code")
+    if changed.get("source") == Source.COMPUTED:
+        forms = list(indicator.forms.order_by("code").values_list("name", flat=True))
+        if forms:
+            raise DomainError(f"Chỉ tiêu đang có trong biểu «{forms[0]}» do đơn vị báo cáo: không chuyển thành chỉ "
+                              "tiêu tính từ dữ liệu của hệ thống được.", field="source")
+    if "breakdowns" in changed:
+        for dropped in set(indicator.breakdowns) - set(changed["breakdowns"]):
+            if Achievement.objects.filter(indicator=indicator, breakdown__startswith=f"{dropped}:").exists():
+                raise DomainError(f"Không bỏ phân tổ theo {BREAKDOWNS.get(dropped, dropped)} được: đã có số liệu "
+                                  "thực hiện theo phân tổ này.", field="breakdowns")
 
 
 @transaction.atomic(durable=True)

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from ansinh.core.audit import audit_record
 from ansinh.core.errors import DomainError
-from ansinh.planning.models import ConclusionItem, OrgUnit, Task, TaskKind, TaskNote
+from ansinh.planning.models import (
+    ConclusionItem,
+    OrgUnit,
+    Task,
+    TaskDeadlineChange,
+    TaskKind,
+    TaskNote,
+    WorkField,
+)
 from ansinh.planning.permissions import TASK_UPDATERS, can_plan, require_covers, require_planner
 
 
@@ -83,3 +91,89 @@ def task_progress(*, actor, task: Task, on: dt.date, text: str, progress: int, c
     audit_record(actor=actor, action="planning.task_progress", obj=locked,
                  summary=f"{locked.code}: {progress}%" + (f", hoàn thành {on:%d/%m/%Y}" if completed else ""))
     return locked
+
+
+def completed_refusal(task: Task) -> str:
+    return (f"Nhiệm vụ {task.code} đã hoàn thành ngày {task.completed_on:%d/%m/%Y}: không sửa được nữa (tình trạng theo "
+            "QĐ 42/2014/QĐ-TTg đã tính theo hạn và ngày hoàn thành).")
+
+
+@transaction.atomic(durable=True)
+def task_edit(*, actor, task: Task, title: str, owner: OrgUnit, deadline: dt.date, co_units=(), product: str = "",  # noqa: PLR0913 — the record's own fields, keyword-only
+              field: str = "", deadline_reason: str = "") -> tuple[Task, list[str]]:
+    """The office (planners) corrects a task: content, field, product, owner, co-operating units, and its deadline —
+    a change of deadline needs its reason and is kept (``TaskDeadlineChange``: the original and every change); the
+    deadline in force is ``Task.deadline``. Refused for a completed task. Returns the task and the names of what
+    changed (empty: nothing to save)."""
+    require_planner(actor)
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.completed_on is not None:
+        raise DomainError(completed_refusal(locked))
+    co_units = [u for u in co_units if u.pk != owner.pk]
+    title = _edit_checked(locked, title=title, owner=owner, co_units=co_units, deadline=deadline, field=field)
+    product = (product or "").strip()[:300]
+    before = {"title": locked.title, "field": locked.field, "product": locked.product, "owner": locked.owner.name,
+              "co_units": sorted(u.name for u in locked.co_units.all()), "deadline": f"{locked.deadline:%d/%m/%Y}"}
+    changed: list[str] = []
+    deadline_reason = (deadline_reason or "").strip()
+    if moved := _deadline_change(locked, deadline=deadline, reason=deadline_reason, actor=actor):
+        changed.append(moved)
+    for name, value, label in (("title", title, "nội dung"), ("field", field, "lĩnh vực"),
+                               ("product", product, "sản phẩm")):
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(label)
+    if owner.pk != locked.owner_id:
+        changed.append(f"đơn vị chủ trì ({locked.owner.name} → {owner.name})")
+        locked.owner = owner
+    if {u.pk for u in co_units} != {u.pk for u in locked.co_units.all()}:
+        locked.co_units.set(co_units)
+        changed.append("đơn vị phối hợp")
+    if not changed:
+        return locked, []
+    locked.save(update_fields=["title", "field", "product", "owner", "deadline", "updated_at"])
+    audit_record(actor=actor, action="planning.task_edit", obj=locked, summary=f"Sửa nhiệm vụ {locked.code}: "
+                 + ", ".join(changed), details={"before": before, "reason": deadline_reason})
+    return locked, changed
+
+
+def _new_units_valid(task: Task, *, owner: OrgUnit, co_units: list[OrgUnit]) -> None:
+    """A unit newly given the task (owner or co-operating) must exist on the day of the change; the units already on
+    it are not checked again (a 2020 task keeps its 2020 offices)."""
+    today = timezone.localdate()
+    present = {task.owner_id, *task.co_units.values_list("pk", flat=True)}
+    for unit, name in ((owner, "owner"), *((u, "co_units") for u in co_units)):
+        if unit.pk not in present and not unit.valid_on(today):
+            raise DomainError(f"Đơn vị «{unit.name}» không có hiệu lực hôm nay ({today:%d/%m/%Y}): không giao nhiệm "
+                              "vụ cho đơn vị này được.", field=name)
+
+
+def _edit_checked(task: Task, *, title: str, owner: OrgUnit, co_units: list[OrgUnit], deadline: dt.date,
+                  field: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("Ghi nội dung nhiệm vụ.", field="title")
+    if deadline < task.assigned_on:
+        raise DomainError(f"Hạn hoàn thành {deadline:%d/%m/%Y} trước ngày giao {task.assigned_on:%d/%m/%Y}.",
+                          field="deadline")
+    if field and field not in WorkField.values:
+        raise DomainError("Lĩnh vực không hợp lệ.", field="field")
+    _new_units_valid(task, owner=owner, co_units=co_units)
+    return title
+
+
+def _deadline_change(task: Task, *, deadline: dt.date, reason: str, actor) -> str:
+    """A new deadline with its reason, kept as a row; the task's ``deadline`` becomes it (saved by the caller)."""
+    if deadline == task.deadline:
+        if reason:
+            raise DomainError("Lý do chỉ ghi khi đổi hạn hoàn thành (hạn vẫn là "
+                              f"{task.deadline:%d/%m/%Y}).", field="deadline_reason")
+        return ""
+    if not reason:
+        raise DomainError(f"Đổi hạn hoàn thành từ {task.deadline:%d/%m/%Y} sang {deadline:%d/%m/%Y} cần ghi lý do, căn "
+                          "cứ (văn bản cho phép gia hạn…).", field="deadline_reason")
+    TaskDeadlineChange.objects.create(task=task, previous=task.deadline, deadline=deadline, reason=reason[:300],
+                                      changed_by=actor)
+    moved = f"hạn hoàn thành ({task.deadline:%d/%m/%Y} → {deadline:%d/%m/%Y})"
+    task.deadline = deadline
+    return moved
