@@ -214,11 +214,38 @@ def test_the_archive_and_the_petitions_wait_for_their_users(world):
     assert all(entry.number in register for entry in entries) and "đoàn đông người" in register
 
 
+def test_the_plan_of_the_year_and_a_conclusion_waiting_to_be_issued(world):
+    from ansinh.planning.models import Conclusion, IncomingDocument, Task, UnitReport
+
+    assert Task.objects.filter(kind="framework").count() == 195
+    assert UnitReport.objects.filter(status="accepted").exists()
+    conclusion = Conclusion.objects.get()
+    assert conclusion.document_id is None and conclusion.items.filter(tasks__isnull=False).distinct().count() > 30
+    assert IncomingDocument.objects.filter(level="central").count() >= 119
+    dashboard = _page("so", "/ke-hoach/")
+    assert "Nhiệm vụ khung" in dashboard and "<svg" in dashboard
+    page = _page("so", f"/ke-hoach/ket-luan/{conclusion.pk}/")
+    assert "Cấp số và ban hành" in page and "Kiểm tra số liệu trước khi ban hành" in page
+    register = _page("lanhdao", "/ke-hoach/van-ban-den/?year=2020&q=42/NQ")
+    assert "42/NQ-CP" in register and "Tổng cộng: 1 văn bản" in register
+    # the demo has no 2020 payroll: the page says which figures are missing before the specialist tries, and
+    # issuing is refused with the same names, nothing numbered
+    checked = _page("so", f"/ke-hoach/ket-luan/{conclusion.pk}/?so-lieu=1")
+    assert "Chưa có số liệu cho" in checked and "[[over:ncc_paid_monthly]]" in checked
+    assert re.search(r"<code>\[\[n:central_documents\]\]</code></td><td>119</td>", checked)
+    client = Client()
+    client.force_login(_user("so"))
+    issued = client.post(f"/ke-hoach/ket-luan/{conclusion.pk}/ban-hanh/", {"issued_on": "14/07/2020"}, follow=True)
+    assert "Chưa có số liệu cho: [[over:ncc_paid_monthly]]" in issued.content.decode()
+    conclusion.refresh_from_db()
+    assert conclusion.document_id is None
+
+
 def test_loading_again_adds_nothing(world):
     out = io.StringIO()
     call_command("demo_load", persons=PERSONS, seed=2020, stdout=out)
     assert _counts() == world["counts"]
-    assert out.getvalue().count("đã có, giữ nguyên") == 8
+    assert out.getvalue().count("đã có, giữ nguyên") == 9
 
 
 def test_the_reset_is_refused_in_production(world, settings):

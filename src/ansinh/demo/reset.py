@@ -37,17 +37,19 @@ def registry_truncate() -> None:
 def world_clear() -> None:
     """Remove the living demo's work (``demo.world``): poverty rounds and housing, monthly payrolls, the NQ 42
     programme with its lists and payments, the standing registers, labour data, matching runs and merges, the
-    parameter proposals still waiting, the archive and the petitions (demo reset only; the registry itself is ``registry_truncate``)."""
+    parameter proposals still waiting, the archive and the petitions, the 2020 plan (demo reset only; the registry itself is ``registry_truncate``)."""
     refuse_in_production("xoá toàn bộ công việc của tỉnh mẫu (demo_load --reset)")
     from ansinh.demo.casework import casework_demo_clear
     from ansinh.demo.covid_2020 import scenario_reset as programmes_reset
     from ansinh.demo.labour import labour_demo_clear
     from ansinh.demo.payroll_2020 import scenario_reset as payroll_reset
     from ansinh.demo.poverty import poverty_demo_clear
+    from ansinh.demo.semiannual_2020 import scenario_reset as plan_reset
     from ansinh.matching.models import CandidatePair, FileMatch, MatchRun, NonMatch, PersonMerge
     from ansinh.policy.models import ChangeStatus, ParameterChange
     from ansinh.programmes.models import RegisterImport
 
+    plan_reset()  # the plan's units, reports, tasks and documents (they point at users and administrative units)
     casework_demo_clear()  # first: dossiers, petitions and inspections point at people and recovery entries
     poverty_demo_clear()  # the other resets do not know the poverty tables
     payroll_reset()

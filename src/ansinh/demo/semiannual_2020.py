@@ -28,6 +28,7 @@ from ansinh.planning.models import (
     Aggregation,
     Conclusion,
     Indicator,
+    IssuerLevel,
     OrgUnit,
     ReportForm,
     ReportObligation,
@@ -40,7 +41,7 @@ from ansinh.planning.models import (
     UnitReport,
     WorkField,
 )
-from ansinh.planning.services import documents, org, plan, register, reports, tasks
+from ansinh.planning.services import documents, incoming, org, plan, register, reports, tasks
 
 DATA = Path(__file__).parent / "data" / "notice_309_2020.json"
 FOUNDED = dt.date(2008, 4, 1)
@@ -101,7 +102,28 @@ INDICATORS = [  # code, name, unit, field, source, query, rounding
      Source.COMPUTED, "payroll.topup_persons", Rounding.HALF_UP),
     ("topup_paid_amount", "Kinh phí hỗ trợ thu nhập đã chi trả", "đồng", WorkField.POVERTY, Source.COMPUTED,
      "payroll.topup_amount", Rounding.HALF_UP),
+    ("central_documents", "Văn bản trung ương triển khai (nhận trong kỳ)", "văn bản", WorkField.ADMINISTRATION,
+     Source.COMPUTED, "planning.central_documents", Rounding.HALF_UP),
+    ("advised_documents", "Văn bản của tỉnh do Sở tham mưu ban hành", "văn bản", WorkField.ADMINISTRATION,
+     Source.COMPUTED, "planning.advised_documents", Rounding.HALF_UP),
 ]
+# The incoming-document register of the half-year: the notice's «triển khai 119 văn bản trung ương» and «tham mưu
+# UBND tỉnh ban hành 71 văn bản chỉ đạo» are counted from it. A few real documents of the period, the rest numbered
+# «(văn bản mẫu)»; some entries fall outside the counts (a province document not drafted by the Sở, documents of
+# the other bodies, central documents received after 14/6) so that the counts are a filter, not the table's size.
+CENTRAL_RECEIVED = 119
+ADVISED_ISSUED = 71
+REAL_CENTRAL = [
+    ("Chính phủ", "42/NQ-CP", dt.date(2020, 4, 9), dt.date(2020, 4, 10),
+     "Về các biện pháp hỗ trợ người dân gặp khó khăn do đại dịch COVID-19"),
+    ("Thủ tướng Chính phủ", "15/2020/QĐ-TTg", dt.date(2020, 4, 24), dt.date(2020, 4, 27),
+     "Quy định về việc thực hiện các chính sách hỗ trợ người dân gặp khó khăn do đại dịch COVID-19"),
+    ("Thủ tướng Chính phủ", "24/CT-TTg", dt.date(2020, 5, 28), dt.date(2020, 6, 1),
+     "Về đẩy mạnh phát triển nhân lực có kỹ năng nghề, góp phần nâng cao năng suất lao động và năng lực cạnh "
+     "tranh quốc gia trong tình hình mới"),
+]
+CENTRAL_ISSUERS = [("Bộ Lao động - Thương binh và Xã hội", "LĐTBXH"), ("Bộ Tài chính", "BTC"),
+                   ("Văn phòng Chính phủ", "VPCP"), ("Bộ Nội vụ", "BNV")]
 REPORT_PARAGRAPHS = [
     "Lao động - việc làm: giải quyết việc làm [[n:jobs_found]] người, đạt [[pct:jobs_found]] kế hoạch năm "
     "([[target:jobs_found]] người). Giáo dục nghề nghiệp: tuyển sinh mới [[n:new_enrolment]] người, đạt "
@@ -140,7 +162,9 @@ def scenario_reset() -> None:
 
     # accepted reports lock their figures in the database too (planning migration 0002): unlock before removing
     m.UnitReport.objects.filter(status=m.ReportStatus.ACCEPTED).update(status=m.ReportStatus.RETURNED)
+    m.Target.objects.update(supersedes=None)  # an adjusted target protects the version it replaced
     for model in (m.TaskNote, m.Task, m.ConclusionItem, m.Conclusion, m.OutgoingDocument, m.NumberSeries,
+                  m.IncomingDocument,
                   m.Achievement, m.AchievementImport, m.ReportEvent, m.UnitReport, m.ReportObligation, m.ReportForm,
                   m.Target, m.Indicator, m.ReportingPeriod, m.Responsibility, m.OrgLink):
         model.objects.all().delete()
@@ -288,6 +312,39 @@ def tasks_load(*, users: dict, units: dict[str, OrgUnit]) -> None:
             tasks.task_progress(actor=planner, task=task, on=dt.date(2020, 6, 10), text="Đang thực hiện.", progress=60)
 
 
+def incoming_load(*, users: dict, units: dict[str, OrgUnit]) -> int:
+    """The half-year's incoming register, entered through the service in the order received."""
+    planner = users["planner"]
+    entries = [(issuer, IssuerLevel.CENTRAL, symbol, issued, received, summary, False, units["vp"])
+               for issuer, symbol, issued, received, summary in REAL_CENTRAL]
+    window = (dt.date(2019, 12, 15), dt.date(2020, 6, 14))
+    days = (window[1] - window[0]).days
+    for n in range(CENTRAL_RECEIVED - len(REAL_CENTRAL)):
+        issuer, short = CENTRAL_ISSUERS[n % len(CENTRAL_ISSUERS)]
+        received = window[0] + dt.timedelta(days=(n * 7) % days)
+        entries.append((issuer, IssuerLevel.CENTRAL, f"{100 + n}/{short}-VP", received - dt.timedelta(days=3), received,
+                        f"Hướng dẫn, đôn đốc thực hiện nhiệm vụ năm 2020 số {n + 1} (văn bản mẫu)", False,
+                        units[OFFICES[n % len(OFFICES)][0]]))
+    for n in range(ADVISED_ISSUED):
+        issued = dt.date(2020, 1, 2) + dt.timedelta(days=(n * 5) % 160)
+        entries.append(("UBND tỉnh Hà Tĩnh", IssuerLevel.PROVINCE, f"{200 + n}/UBND-VX", issued,
+                        issued + dt.timedelta(days=1), f"Chỉ đạo thực hiện chính sách lao động, người có công và xã "
+                        f"hội số {n + 1} (Sở tham mưu; văn bản mẫu)", True, units[OFFICES[n % len(OFFICES)][0]]))
+    entries += [  # not counted: not drafted by the Sở; another body; received after the half-year
+        ("UBND tỉnh Hà Tĩnh", IssuerLevel.PROVINCE, "1500/UBND-TH", dt.date(2020, 3, 2), dt.date(2020, 3, 3),
+         "Về việc báo cáo kết quả thực hiện nhiệm vụ quý I (văn bản mẫu)", False, units["vp"]),
+        ("Sở Tài chính Hà Tĩnh", IssuerLevel.OTHER, "820/STC-NS", dt.date(2020, 5, 4), dt.date(2020, 5, 5),
+         "Về việc bổ sung kinh phí thực hiện chính sách (văn bản mẫu)", False, units["khtc"]),
+        ("Bộ Lao động - Thương binh và Xã hội", IssuerLevel.CENTRAL, "2150/LĐTBXH-VP", dt.date(2020, 6, 15),
+         dt.date(2020, 6, 16), "Về việc báo cáo sơ kết 6 tháng đầu năm 2020 (văn bản mẫu)", False, units["vp"]),
+    ]
+    for issuer, level, symbol, issued, received, summary, advised, unit in sorted(entries, key=lambda e: e[4]):
+        incoming.incoming_register(actor=planner, received_on=received, issuer_name=issuer, level=level,
+                                   symbol=symbol, issued_on=issued, summary=summary, advised=advised,
+                                   handling_unit=unit)
+    return len(entries)
+
+
 def conclusion_load(*, users: dict, units: dict[str, OrgUnit], period) -> Conclusion:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     planner = users["planner"]
@@ -316,11 +373,11 @@ def conclusion_load(*, users: dict, units: dict[str, OrgUnit], period) -> Conclu
     return conclusion
 
 
-def scenario_semiannual_2020(*, output_dir: Path | None = None, pdf: bool = True,
-                             say: Callable[[str], None] = print) -> SemiannualReport:
-    out = SemiannualReport()
-    output_dir = output_dir or Path(settings.MEDIA_ROOT) / "scenario" / "semiannual-2020"
-    output_dir.mkdir(parents=True, exist_ok=True)
+def plan_2020_load(*, say: Callable[[str], None] = print) -> tuple[dict, object, Conclusion]:
+    """Everything of the 2020 plan up to the documents: the organisation (and the 2025 reorganisation), the
+    indicators and targets, the 195 framework tasks, the units' six-month reports accepted, the incoming register,
+    the conclusion composed (not issued) and the outgoing register opened. The living demo stops here (the
+    conclusion waits to be issued); the scenario then writes the two documents."""
     code = settings.ANSINH_PROVINCE_CODE
     province = AdminUnit.objects.get(level=Level.PROVINCE, structure=Structure.CURRENT, code=code)
     scenario_reset()
@@ -342,9 +399,21 @@ def scenario_semiannual_2020(*, output_dir: Path | None = None, pdf: bool = True
     reports_run(users=users, period=period, form=form, districts=districts)
     accepted = UnitReport.objects.filter(period=period, status=ReportStatus.ACCEPTED).count()
     say(f"  {accepted} báo cáo 6 tháng đã chấp nhận")
+    received = incoming_load(users=users, units=units)
+    say(f"  sổ văn bản đến: {received} văn bản")
     conclusion = conclusion_load(users=users, units=units, period=period)
     register.series_open(actor=planner, issuer="SLĐTBXH", doc_type="BC", year=2020, opening=286)
     register.series_open(actor=planner, issuer="SLĐTBXH", doc_type="TB", year=2020, opening=308)
+    return users, period, conclusion
+
+
+def scenario_semiannual_2020(*, output_dir: Path | None = None, pdf: bool = True,
+                             say: Callable[[str], None] = print) -> SemiannualReport:
+    out = SemiannualReport()
+    output_dir = output_dir or Path(settings.MEDIA_ROOT) / "scenario" / "semiannual-2020"
+    output_dir.mkdir(parents=True, exist_ok=True)
+    users, period, conclusion = plan_2020_load(say=say)
+    planner = users["planner"]
     allow_missing = not (_nq42_present() and _payroll_present())
     if not _nq42_present():
         say("  CẢNH BÁO: chưa có dữ liệu chi trả NQ 42 (chạy «ansinh scenario covid-2020» trên tỉnh 1,3 triệu dân): "

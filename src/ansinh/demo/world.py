@@ -114,7 +114,8 @@ def demo_world_load(*, seed: int = 2020, say: Say = print, province_code: str | 
                             ("chương trình thiết kế trên trang", _designed), ("rà soát hộ nghèo", _poverty),
                             ("chi trả hằng tháng", _payroll),
                             ("ghép trùng", _matching), ("đề xuất tham số", _parameter),
-                            ("lao động, việc làm", _labour), ("hồ sơ lưu trữ, đơn thư", _casework)):
+                            ("lao động, việc làm", _labour), ("hồ sơ lưu trữ, đơn thư", _casework),
+                            ("kế hoạch, nhiệm vụ, báo cáo", _plan)):
             started = time.perf_counter()
             outcome = step(cast, seed)
             seconds = time.perf_counter() - started
@@ -127,6 +128,19 @@ def _casework(cast: Cast, seed: int) -> str:
     from ansinh.demo.casework import casework_demo_load
 
     return casework_demo_load(users=cast.users, commune=cast.users["xa"].area, seed=seed)
+
+
+def _plan(cast: Cast, seed: int) -> str:
+    """The department's 2020 plan (``semiannual-2020`` up to the documents): indicators and targets, 195 framework
+    tasks, the district offices' six-month reports accepted, the incoming register, and the Director's conclusion
+    composed, waiting to be issued from its page."""
+    from ansinh.demo.semiannual_2020 import plan_2020_load
+    from ansinh.planning.models import Conclusion, Task
+
+    if Conclusion.objects.exists():
+        return "đã có, giữ nguyên"
+    _users, _period, conclusion = plan_2020_load(say=lambda _line: None)
+    return f"{Task.objects.count()} nhiệm vụ, thông báo kết luận chờ ban hành: {conclusion.title[:60]}"
 
 
 def _designed(cast: Cast, seed: int) -> str:
