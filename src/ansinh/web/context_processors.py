@@ -74,7 +74,7 @@ def _groups(user) -> list[NavGroup]:
     labour = NavGroup("Lao động", list(labour_nav_items(user)))
     plan = NavGroup("Kế hoạch")
     if can_read_plan(user):
-        plan.entries.append(("Kế hoạch, chỉ tiêu, báo cáo", reverse("planning:dashboard")))
+        plan.entries.append(("Kế hoạch, báo cáo", reverse("planning:dashboard")))
     cases = _cases(user)
     plan.entries += _personal_data(user)
     return [g for g in (population, policy, payments, poverty, labour, cases, plan) if g.entries]
