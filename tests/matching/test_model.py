@@ -203,3 +203,48 @@ def test_possible_twins_are_never_merged_automatically():
     assert flagged[(1, 3)][mm.AUTO_MERGE]  # «Hung» typed without tones: the same given name folded
     assert flagged[(4, 5)][mm.AUTO_MERGE]  # the same 12-digit number
     assert flagged[(1, 6)][mm.AUTO_MERGE]  # another commune: not what twins in one household look like
+
+
+def test_birth_years_apart_without_a_shared_number_are_never_auto_merged():
+    from ansinh.matching.normalize import prepare_records
+
+    base = {"sex": "M", "full_name": "Nguyễn Công Lực", "commune_code": "18073", "pid": None}
+    records = prepare_records(pl.DataFrame([
+        {**base, "unique_id": 1, "birth_date": "08/12/2014"},
+        {**base, "unique_id": 2, "birth_date": "08/12/2015"},
+        {**base, "unique_id": 3, "birth_date": "08/12/2014", "pid": "042214575741"},
+        {**base, "unique_id": 4, "birth_date": "08/12/2015", "pid": "042214575741"},
+    ], infer_schema_length=None))
+    pairs = pl.DataFrame({"unique_id_l": [1, 3, 1], "unique_id_r": [2, 4, 3], "match_probability": [0.99999] * 3})
+    flagged = {(r["unique_id_l"], r["unique_id_r"]): r[mm.AUTO_MERGE] for r in
+               mm.with_auto_merge(pairs, records, mm.Thresholds()).to_dicts()}
+    assert flagged == {(1, 2): False, (3, 4): True, (1, 3): True}  # a shared number settles it
+
+
+def test_year_one_off_with_day_and_month_kept_weighs_more_than_any_date_a_year_off(trained):
+    person = {"unique_id": 1, "full_name": "Lê Văn Tài", "sex": "M", "birth_date": "03/07/1985", "pid": None,
+              "commune_code": "18073"}
+    same_day = {**person, "unique_id": 2, "birth_date": "03/07/1986"}
+    other_day = {**person, "unique_id": 3, "birth_date": "21/11/1986"}
+    scored = {r["unique_id_r"]: r for r in mm.score_candidates(person, [same_day, other_day], trained).to_dicts()}
+    assert scored[2]["mw_birth"] > scored[3]["mw_birth"] + 3
+
+
+def test_family_and_given_name_swapped_is_weighed_once_not_as_two_disagreements(trained):
+    person = {"unique_id": 1, "full_name": "Trần Văn Minh", "sex": "M", "birth_date": "03/07/1985", "pid": None}
+    swapped = {**person, "unique_id": 2, "full_name": "Minh Văn Trần"}
+    row = mm.score_candidates(person, [swapped], trained).row(0, named=True)
+    assert row["mw_family_f"] == 0 and row["mw_given_f"] == 0
+    assert row["mw_name_order"] > 5
+    rules = [r.get_blocking_rule("duckdb").blocking_rule_sql for r in mm.vietnamese_blocking_rules()]
+    assert any("l.family_f = r.given_f" in sql for sql in rules)
+
+
+def test_another_identifier_both_records_carry_is_compared(trained):
+    person = {"unique_id": 1, "full_name": "Trần Văn Minh", "sex": "M", "birth_date": "03/07/1985", "pid": None,
+              "other_id": "4201234567"}
+    same = {**person, "unique_id": 2, "birth_date": "1985"}
+    other = {**person, "unique_id": 3, "birth_date": "1985", "other_id": "4209999999"}
+    none = {**person, "unique_id": 4, "birth_date": "1985", "other_id": None}
+    scored = {r["unique_id_r"]: r for r in mm.score_candidates(person, [same, other, none], trained).to_dicts()}
+    assert scored[2]["mw_other_id"] > 5 and scored[3]["mw_other_id"] < 0 and scored[4]["mw_other_id"] == 0

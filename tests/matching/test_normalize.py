@@ -96,3 +96,9 @@ def test_placeholder_dates_do_not_block_but_are_kept_for_comparison():
     assert out["birth_date_key"][0] == "2000-01-01"
     assert out["date_block"][0] is None and out["dm_key"][0] is None
     assert out["date_block"][150] is not None
+
+
+def test_other_identifier_is_letters_and_digits_upper_case():
+    out = _prep(full_name=["A B", "C D", "E F"], other_id=["ha-123 456", "  ", None])
+    assert out["other_id"].to_list() == ["HA123456", None, None]
+    assert _prep(full_name=["A B"])["other_id"].to_list() == [None]  # no such column: null

@@ -17,8 +17,10 @@ FIELD_LABELS: dict[str, str] = {
     "middle_f": "Họ tên",
     "given_f": "Họ tên",
     "full_name_tone": "Họ tên",
+    "name_order": "Họ tên",
     "birth": "Ngày sinh",
     "identity": "Số định danh",
+    "other_id": "Số định danh",
     "sex": "Giới tính",
     "commune_now": "Xã",
     # the generic baseline

@@ -62,6 +62,11 @@ def _sql(condition: str, label: str, **config) -> cll.CustomLevel:
 
 # «Nguyễn Hùng Văn» for «Nguyễn Văn Hùng»: middle and given name typed in each other's place
 SWAPPED = "name_set_f_l = name_set_f_r AND given_f_l <> given_f_r"  # normalize: the words of middle + given name
+# «Hùng Nguyễn» for «Nguyễn Hùng»: family and given name in each other's place (a list written given name first,
+# a form filled in the wrong boxes)
+FAMILY_GIVEN_SWAPPED = "family_f_l = given_f_r AND given_f_l = family_f_r AND family_f_l <> given_f_l"
+FAMILY_GIVEN_SWAPPED_M = 0.001
+FAMILY_GIVEN_SWAPPED_U = 1e-6
 OTHER_GIVEN_NAME_M = 0.0005
 # «Hùng»/«Dũng», «Lan»/«Loan»: one letter apart, but both names common (their term frequency — the share of records
 # with that given name — at least COMMON_GIVEN_NAME_TF in the model's or the data's own tables). A keying error
@@ -104,7 +109,9 @@ def name_comparisons() -> list[cl.CustomComparison]:
         output_column_name="given_f",
         comparison_description="Tên (gọi), bỏ dấu",
         comparison_levels=[
-            cll.NullLevel("given_f"),
+            # family and given name swapped: weighed once, by ``name_order`` (not as two disagreements)
+            _sql(f"given_f_l IS NULL OR given_f_r IS NULL OR ({FAMILY_GIVEN_SWAPPED})", "thiếu tên, hoặc họ và tên đảo chỗ",
+                 is_null_level=True),
             cll.ExactMatchLevel("given_f", term_frequency_adjustments=True),
             _sql(SWAPPED, "tên và tên đệm đảo chỗ"),
             common_names_one_letter_apart(),
@@ -121,7 +128,8 @@ def name_comparisons() -> list[cl.CustomComparison]:
         output_column_name="family_f",
         comparison_description="Họ, bỏ dấu",
         comparison_levels=[
-            cll.NullLevel("family_f"),
+            _sql(f"family_f_l IS NULL OR family_f_r IS NULL OR ({FAMILY_GIVEN_SWAPPED})", "thiếu họ, hoặc họ và tên đảo chỗ",
+                 is_null_level=True),
             cll.ExactMatchLevel("family_f", term_frequency_adjustments=True),
             cll.DamerauLevenshteinLevel("family_f", 1),
             cll.ElseLevel(),
@@ -153,7 +161,24 @@ def name_comparisons() -> list[cl.CustomComparison]:
             cll.ElseLevel(),
         ],
     )
-    return [family, middle, given, tones]
+    # its own comparison, not a level of the family and given comparisons: random sampling never draws such a pair,
+    # and a level it never draws makes Splink sample every chunk of that comparison (seconds per chunk on names)
+    order = cl.CustomComparison(
+        output_column_name="name_order",
+        comparison_description="Họ và tên đảo chỗ",
+        comparison_levels=[
+            _sql(f"NOT coalesce({FAMILY_GIVEN_SWAPPED}, false)", "không đảo", is_null_level=True),
+            # fixed: random sampling never draws such a pair and EM rarely sees one. m as for a keying error
+            # (about 1 in 1.000 records of a person), u as for two random people (family names are rarely given
+            # names): about the weight of family and given name both agreeing
+            _sql(FAMILY_GIVEN_SWAPPED, "họ và tên đảo chỗ", m_probability=FAMILY_GIVEN_SWAPPED_M,
+                 u_probability=FAMILY_GIVEN_SWAPPED_U, fix_m_probability=True, fix_u_probability=True),
+            # never reached (Splink wants two levels besides the null one); weight 0
+            cll.ElseLevel().configure(m_probability=0.5, u_probability=0.5, fix_m_probability=True,
+                                      fix_u_probability=True),
+        ],
+    )
+    return [family, middle, given, tones, order]
 
 
 def birth_comparison() -> cl.CustomComparison:
@@ -177,6 +202,9 @@ def birth_comparison() -> cl.CustomComparison:
                  "trùng năm, một bên ngày 01/01 (có thể là ngày giả định)"),
             _sql(f"{y_l} = {y_r} AND birth_month_l = birth_month_r", "trùng tháng, năm; khác ngày"),
             _sql(f"{y_l} = {y_r}", "trùng năm"),
+            # one digit of the year mistyped, day and month kept: far stronger than any date a year apart
+            _sql(f"abs({y_l} - {y_r}) = 1 AND birth_day_l = birth_day_r AND birth_month_l = birth_month_r",
+                 "lệch một năm, trùng ngày và tháng"),
             _sql(f"abs({y_l} - {y_r}) <= 1", "lệch một năm"),
             cll.ElseLevel(),
         ],
@@ -217,6 +245,24 @@ def identity_comparison() -> cl.CustomComparison:
     )
 
 
+def other_id_comparison() -> cl.CustomComparison:
+    """Another identifier both lists carry (``other_id``: a social-insurance number, a household code): equal, one
+    keystroke apart, different. Null (weight 0) when either record has none — the usual case."""
+    return cl.CustomComparison(
+        output_column_name="other_id",
+        comparison_description="Mã số khác (BHXH, mã hộ…)",
+        comparison_levels=[
+            cll.NullLevel("other_id"),
+            # starting values (m: 9 in 10 records of a person carry the same number; u: two people rarely share
+            # one, Splink's sampling then replaces u, EM m, on data that has the column). A province's own
+            # lists without it leave them as they are: they never weigh (null level).
+            cll.ExactMatchLevel("other_id").configure(m_probability=0.9, u_probability=1e-5),
+            cll.DamerauLevenshteinLevel("other_id", 1).configure(m_probability=0.03, u_probability=1e-4),
+            cll.ElseLevel().configure(m_probability=0.07, u_probability=0.9999),
+        ],
+    )
+
+
 def vietnamese_comparisons() -> list:
     return [
         *name_comparisons(),
@@ -224,6 +270,7 @@ def vietnamese_comparisons() -> list:
         identity_comparison(),
         cl.ExactMatch("sex"),
         cl.ExactMatch("commune_now"),
+        other_id_comparison(),
     ]
 
 
@@ -240,6 +287,7 @@ def vietnamese_blocking_rules() -> list:
     return [
         block_on("pid"),
         block_on("cmnd"),
+        block_on("other_id"),
         block_on("given_f", "dm_key"),
         block_on("family_f", "middle_f", "dm_key"),
         block_on("date_block", "commune_now"),
@@ -248,9 +296,22 @@ def vietnamese_blocking_rules() -> list:
         # middle and given name swapped («Nguyễn Hùng Văn»): the same birth key
         CustomRule("l.family_f = r.family_f AND l.name_set_f = r.name_set_f AND l.given_f <> r.given_f "
                    "AND l.dm_key = r.dm_key"),
+        # family and given name swapped
+        CustomRule("l.family_f = r.given_f AND l.given_f = r.family_f AND l.family_f <> l.given_f "
+                   "AND l.birth_year = r.birth_year"),
         # the birth year off by one, day and month kept: the same full name
         CustomRule("l.full_name_f = r.full_name_f AND l.birth_day = r.birth_day AND l.birth_month = r.birth_month "
                    "AND abs(l.birth_year - r.birth_year) = 1"),
+        # … together with a typo or a dropped part in one name part: the rules above, birth years one apart
+        CustomRule("l.family_f = r.family_f AND l.given_f = r.given_f AND l.birth_day = r.birth_day "
+                   "AND l.birth_month = r.birth_month AND abs(l.birth_year - r.birth_year) = 1"),
+        CustomRule("l.middle_f = r.middle_f AND l.given_f = r.given_f AND l.birth_day = r.birth_day "
+                   "AND l.birth_month = r.birth_month AND abs(l.birth_year - r.birth_year) = 1"),
+        CustomRule("l.family_f = r.family_f AND l.middle_f = r.middle_f AND l.birth_day = r.birth_day "
+                   "AND l.birth_month = r.birth_month AND abs(l.birth_year - r.birth_year) = 1"),
+        # the birth year off by one when one record knows only the year (or has 01/01): the same full name
+        CustomRule("l.full_name_f = r.full_name_f AND abs(l.birth_year - r.birth_year) = 1 "
+                   f"AND l.commune_now = r.commune_now AND {imprecise}"),
         # a typo in the given name when one record knows only the birth year
         CustomRule("l.family_f = r.family_f AND l.middle_f = r.middle_f AND l.birth_year = r.birth_year "
                    f"AND l.commune_now = r.commune_now AND {imprecise}"),
@@ -556,8 +617,8 @@ def fill_unobserved_u(settings: dict[str, Any], records: int) -> dict[str, Any]:
     floor = 1.0 / max(records, 2)
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
-            if level.get("is_null_level"):
-                continue
+            if level.get("is_null_level") or (level.get("fix_u_probability") and level.get("u_probability")):
+                continue  # a fixed u (family and given name swapped) stays as set
             u = level.get("u_probability")
             if u is None or u < floor:
                 level["u_probability"] = floor
@@ -684,7 +745,8 @@ def predict(
 
 MAY_BE_TWINS = "may_be_twins"
 AUTO_MERGE = "auto_merge"
-_TWIN_KEYS = ("family_f", "middle_f", "given_f", "birth_date_key", "birth_day", "commune_now", "pid", "cmnd")
+_TWIN_KEYS = ("family_f", "middle_f", "given_f", "birth_date_key", "birth_day", "birth_year", "commune_now", "pid",
+              "cmnd")
 
 
 def with_auto_merge(pairs: pl.DataFrame, records: pl.DataFrame | dict[str, pl.DataFrame],
@@ -692,8 +754,9 @@ def with_auto_merge(pairs: pl.DataFrame, records: pl.DataFrame | dict[str, pl.Da
     """``pairs`` with ``may_be_twins`` and ``auto_merge``. *May be twins*: the same family name, middle name (or
     one record without), full date of birth and commune, another given name, and no identity number in common
     — what twins look like, and no field of the two records tells them from one person with a typo in the given
-    name. Such a pair goes to an officer whatever its probability: ``auto_merge`` is probability ≥
-    ``thresholds.auto_merge`` and not *may be twins*. ``records``: the prepared records of a file, or per
+    name. Such a pair goes to an officer whatever its probability, as does a pair whose birth years differ with no
+    identity number in common: ``auto_merge`` is probability ≥ ``thresholds.auto_merge``, not *may be twins*
+    and not years apart. ``records``: the prepared records of a file, or per
     ``source_dataset`` name the two sides of a link."""
     frames = records if isinstance(records, dict) else {"": records}
     if pairs.is_empty() or any(not set(_TWIN_KEYS) <= set(f.columns) for f in frames.values()):
@@ -718,8 +781,13 @@ def with_auto_merge(pairs: pl.DataFrame, records: pl.DataFrame | dict[str, pl.Da
     twins = (same("family_f") & middle & same("birth_date_key") & pl.col("_birth_day_l").is_not_null()
              & pl.col("_birth_day_r").is_not_null() & same("commune_now")
              & (pl.col("_given_f_l") != pl.col("_given_f_r")).fill_null(False) & ~same("pid") & ~same("cmnd"))
+    # birth years apart (in practice one apart) and no number in common: one person with a mistyped year, or two
+    # of one name born a year apart (a same-name neighbour whose day and month happen to agree): an officer decides
+    years_apart = ((pl.col("_birth_year_l") != pl.col("_birth_year_r")).fill_null(False) & ~same("pid")
+                   & ~same("cmnd"))
     return flagged.with_columns(twins.alias(MAY_BE_TWINS)).with_columns(
-        ((pl.col("match_probability") >= thresholds.auto_merge) & ~pl.col(MAY_BE_TWINS)).alias(AUTO_MERGE),
+        ((pl.col("match_probability") >= thresholds.auto_merge) & ~pl.col(MAY_BE_TWINS) & ~years_apart)
+        .alias(AUTO_MERGE),
     ).drop([f"_{k}_{s}" for k in _TWIN_KEYS for s in "lr"])
 
 

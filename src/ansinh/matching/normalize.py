@@ -12,7 +12,9 @@ Input columns (any subset; missing ones become null):
   digit count decides). A number whose leading zero a spreadsheet dropped
   (11 digits for a pid — every province code starts with 0 — or 8 for a CMND)
   gets it back;
-- ``commune_code``: the commune the record was written in, old or new.
+- ``commune_code``: the commune the record was written in, old or new;
+- ``other_id``: any other identifier both lists carry (a social-insurance number, a household code),
+  compared only with itself: letters and digits, upper case, other characters dropped.
 
 Output: the columns the model compares (see ``MATCH_COLUMNS``). Names are NFC,
 single-spaced; ``*_f`` columns are folded the same way as
@@ -54,6 +56,7 @@ MATCH_COLUMNS = [
     "pid_year",
     "commune_code",
     "commune_now",
+    "other_id",
 ]
 
 _SEX_MAP = {
@@ -260,6 +263,9 @@ def prepare_records(
     out = _birth(out)
     out = _identity(out)
     out = _commune(out, commune_map)
+    out = out.with_columns(other_id=_null_if_empty(
+        pl.col("other_id").cast(pl.String).str.to_uppercase().str.replace_all(r"[^0-9A-Z]", ""))
+        if "other_id" in out.columns else pl.lit(None, pl.String))
     out = _block_keys(out)
     return out.select(MATCH_COLUMNS + keep)
 
