@@ -7,11 +7,9 @@ forms); a unit's object outside the user's area is a 404; a form sent back shows
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from ansinh.planning.models import (
@@ -25,24 +23,11 @@ from ansinh.planning.models import (
     TaskNote,
 )
 from ansinh.planning.services import documents, plan, reports
+from planning.pages import client_for as _client
+from planning.pages import field_error as _error
+from planning.pages import messages_of as _message
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _error(html: str, field: str) -> str:
-    """The error shown next to ``field`` (empty when none)."""
-    found = re.search(rf'data-testid="error-{field}"[^>]*>([^<]*)<', html)
-    return found.group(1) if found else ""
-
-
-def _message(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
 
 
 def _status(world, url: str, method: str = "get") -> dict[str, int]:

@@ -9,11 +9,9 @@ its field (422) or as a message; nothing half written; every change audited."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 
 from ansinh.core.errors import DomainError
@@ -30,24 +28,12 @@ from ansinh.planning.models import (
     TaskStatus,
 )
 from ansinh.planning.services import documents, plan, reports, tasks
+from planning.pages import client_for as _client
+from planning.pages import field_error as _error
+from planning.pages import messages_of as _message
 
 pytestmark = pytest.mark.django_db
 ROLES = ("planner", "leader", "district_a", "district_b", "inspector", "admin", "agent")
-
-
-def _client(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _error(html: str, field: str) -> str:
-    found = re.search(rf'data-testid="error-{field}"[^>]*>([^<]*)<', html)
-    return found.group(1) if found else ""
-
-
-def _message(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""
 
 
 def _status(world, url: str, method: str = "get", data: dict | None = None,

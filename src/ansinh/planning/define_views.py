@@ -72,6 +72,14 @@ def _units():
     return OrgUnit.objects.order_by("valid_to", "order", "name")
 
 
+def _changed(request: HttpRequest, changed: list[str], text: str) -> None:
+    """The confirmation of a correction, or that there was nothing to save."""
+    if changed:
+        messages.success(request, text)
+    else:
+        messages.info(request, "Không có thay đổi nào để lưu.")
+
+
 def _n(value) -> str:
     return vn_number(value, 0 if value == value.to_integral() else 2)
 
@@ -108,10 +116,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     done = _submit(request, form, lambda d: plan.indicator_edit(actor=request.user, indicator=indicator, **d))
     if done is not None:
         made, changed = done
-        if changed:
-            messages.success(request, f"Đã sửa chỉ tiêu «{made.name}» (mã {made.code}): {', '.join(changed)}.")
-        else:
-            messages.info(request, "Không có thay đổi nào để lưu.")
+        _changed(request, changed, f"Đã sửa chỉ tiêu «{made.name}» (mã {made.code}): {', '.join(changed)}.")
         return redirect("planning:indicator_detail", made.pk)
     return _page(request, "planning/form.html", {
         "form": form, "title": f"Sửa chỉ tiêu «{indicator.name}»", "active": "indicators", "submit": "Lưu thay đổi",
@@ -287,10 +292,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     done = _submit(request, form, lambda d: tasks.task_edit(actor=request.user, task=task, **d))
     if done is not None:
         made, changed = done
-        if changed:
-            messages.success(request, f"Đã sửa nhiệm vụ {made.code}: {'; '.join(changed)}.")
-        else:
-            messages.info(request, "Không có thay đổi nào để lưu.")
+        _changed(request, changed, f"Đã sửa nhiệm vụ {made.code}: {'; '.join(changed)}.")
         return redirect("planning:task_detail", pk)
     return _page(request, "planning/form.html", {
         "form": form, "title": f"Sửa nhiệm vụ {task.code}", "active": "tasks", "submit": "Lưu thay đổi",
