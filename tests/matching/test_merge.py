@@ -257,3 +257,20 @@ def test_the_pair_page_warns_of_twins_and_not_of_one_person_written_twice(office
     written_twice = _pair(household_a.head, twin, officer_a)  # same given name, tones lost: one person
     assert not selectors.may_be_twins(written_twice)
     assert 'data-testid="twins"' not in client.get(f"/trung-lap/cap/{written_twice.pk}/").content.decode()
+
+
+def test_the_pair_page_says_why_birth_years_apart_are_not_merged_automatically(officer_a, household_a, twin,
+                                                                                client):
+    head = household_a.head
+    year_later = registry.household_add_member(
+        actor=officer_a, household=household_a, relationship=Relationship.SIBLING, full_name=head.full_name,
+        sex=head.sex, birth_date=head.birth_date.replace(year=head.birth_date.year + 1))
+    client.force_login(officer_a)
+    apart = _pair(head, year_later, officer_a)
+    assert selectors.years_apart(apart) == tuple(sorted([head.birth_date.year, head.birth_date.year + 1]))
+    html = client.get(f"/trung-lap/cap/{apart.pk}/").content.decode()
+    assert 'data-testid="years-apart"' in html
+    assert f"({min(selectors.years_apart(apart))} và {max(selectors.years_apart(apart))})" in html
+    written_twice = _pair(head, twin, officer_a)  # same date of birth: nothing to say about the years
+    assert selectors.years_apart(written_twice) is None
+    assert 'data-testid="years-apart"' not in client.get(f"/trung-lap/cap/{written_twice.pk}/").content.decode()

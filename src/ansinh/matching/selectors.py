@@ -395,6 +395,17 @@ def may_be_twins(pair: CandidatePair) -> bool:
                 and low.commune_id == high.commune_id and not same_number)
 
 
+def years_apart(pair: CandidatePair) -> tuple[int, int] | None:
+    """The two birth years when they differ and no identity number is in common (``model.with_auto_merge``): one
+    person with a mistyped year, or two people of one name born a year apart. Such a pair is never merged
+    automatically, whatever its probability; the page says so and shows the two years."""
+    low, high = pair.person_low, pair.person_high
+    same_number = any(a and a == b for a, b in ((low.pid, high.pid), (low.cmnd, high.cmnd)))
+    if not (low.birth_date and high.birth_date) or same_number or low.birth_date.year == high.birth_date.year:
+        return None
+    return low.birth_date.year, high.birth_date.year
+
+
 def pair_sides(*, pair: CandidatePair, user: User) -> list[dict]:
     """The two people side by side; identity numbers masked outside the user's area or role."""
     sides = []

@@ -91,6 +91,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merge": pair.merges.filter(undone_at__isnull=True).first(),
         "conflict": selectors.membership_conflict(pair.person_low, pair.person_high),
         "twins": selectors.may_be_twins(pair),
+        "years_apart": selectors.years_apart(pair),
         "today": timezone.localdate(),
     })
 
