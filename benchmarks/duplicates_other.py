@@ -13,7 +13,8 @@ How it differs from ``ansinh.demo.duplicates`` (the rates are this file's, not t
   letters transposed, tones removed from *some* words only — in any word, not only the given name;
 - middle and given name swapped («Nguyễn Hùng Văn»), every middle name missing;
 - CMND → CCCD: a person known by a 9-digit CMND appears again with a 12-digit number whose sex and year digits
-  fit, or a person with a 12-digit number appears with an old CMND;
+  fit, or a person with a 12-digit number appears with an old CMND (each person's other number drawn once: until
+  2026-12-03 a person written three times could carry two different 12-digit numbers, which no person has);
 - births: year only, day and month swapped, a year off by one, a placeholder 01/01;
 - movers (another commune of the province), the pre-2025 commune code;
 - hard negatives in the population itself: twins (same family and middle name, date, commune; another given
@@ -136,14 +137,15 @@ def _population(people: int, rng, communes: list[str]) -> list[dict]:
     return rows + extra
 
 
-def _damage(row: dict, rng, communes: list[str], new_to_old: dict[str, list[str]]) -> tuple[dict, list[str]]:
+def _damage(row: dict, rng, communes: list[str], new_to_old: dict[str, list[str]],
+            other_number: dict) -> tuple[dict, list[str]]:
     hit = {name: rng.random() < p for name, p in DUP_ERRORS.items()}
     if not any(hit.values()):
         hit[list(DUP_ERRORS)[int(rng.integers(len(DUP_ERRORS)))]] = True
     out, done = dict(row), []
     out["full_name"] = _damaged_name(row, hit, rng, done)
     out["birth_date"], out["birth_precision"] = _damaged_birth(row["birth_date"], hit, done)
-    out.update(_damaged_number(row, rng, done))
+    out.update(_damaged_number(row, rng, done, other_number))
     if hit["moved"]:
         out["commune_code"] = communes[int(rng.integers(len(communes)))]
         done.append("moved")
@@ -190,14 +192,17 @@ def _damaged_birth(born: dt.date, hit: dict, done: list[str]) -> tuple[dt.date, 
     return born, "day"
 
 
-def _damaged_number(row: dict, rng, done: list[str]) -> dict:
+def _damaged_number(row: dict, rng, done: list[str], other_number: dict) -> dict:
+    """``other_number``: the person's other number (``pid``: the CCCD of a person known by a CMND, ``cmnd``: the old
+    CMND of a person with a CCCD), drawn once per person — a person has one personal identification number for
+    life, so two records of one person never carry two different ones."""
     roll = rng.random()
     if row["cmnd"] and roll < 0.5:
         done.append("cmnd_to_cccd")
-        return {"pid": _pid(row["sex"], row["birth_date"], rng), "cmnd": None}
+        return {"pid": other_number["pid"], "cmnd": None}
     if row["pid"] and roll < 0.15:
         done.append("old_cmnd")
-        return {"pid": None, "cmnd": f"18{int(rng.integers(0, 10**7)):07d}"}
+        return {"pid": None, "cmnd": other_number["cmnd"]}
     if roll > 0.75:
         done.append("no_number")
         return {"pid": None, "cmnd": None}
@@ -217,8 +222,11 @@ def generate(*, people: int, seed: int, communes: list[str], new_to_old: dict[st
                      "errors": person.get("hard", "")})
     chosen = rng.choice(len(population), size=int(len(population) * rate), replace=False)
     for cluster in chosen:
+        person = population[cluster]
+        other_number = {"pid": _pid(person["sex"], person["birth_date"], rng),
+                        "cmnd": f"18{int(rng.integers(0, 10**7)):07d}"}
         for _ in range(2 if rng.random() < third else 1):
-            damaged, done = _damage(population[cluster], rng, communes, new_to_old or {})
+            damaged, done = _damage(person, rng, communes, new_to_old or {}, other_number)
             rows.append({**damaged, "cluster_id": int(cluster), "errors": ",".join(["duplicate", *done])})
     order = rng.permutation(len(rows))  # duplicates are not next to their originals
     frame = pl.DataFrame([rows[i] for i in order]).select(

@@ -248,3 +248,53 @@ def test_another_identifier_both_records_carry_is_compared(trained):
     none = {**person, "unique_id": 4, "birth_date": "1985", "other_id": None}
     scored = {r["unique_id_r"]: r for r in mm.score_candidates(person, [same, other, none], trained).to_dicts()}
     assert scored[2]["mw_other_id"] > 5 and scored[3]["mw_other_id"] < 0 and scored[4]["mw_other_id"] == 0
+
+
+def test_a_record_that_looks_like_two_people_who_do_not_look_alike_is_not_merged_automatically():
+    """Record 1 (year only) scores high against 2 and 3, who are not a pair: which of them it is, an officer decides.
+    A triangle (4, 5, 6: one person written three times) is merged as before."""
+    pairs = pl.DataFrame({"unique_id_l": [1, 1, 4, 4, 5], "unique_id_r": [2, 3, 5, 6, 6],
+                          "match_probability": [0.9999] * 5, mm.AUTO_MERGE: [True] * 5})
+    flagged = {(r["unique_id_l"], r["unique_id_r"]): (r[mm.TORN], r[mm.AUTO_MERGE]) for r in
+               mm.with_torn(pairs, mm.Thresholds()).to_dicts()}
+    assert flagged == {(1, 2): (True, False), (1, 3): (True, False), (4, 5): (False, True), (4, 6): (False, True),
+                       (5, 6): (False, True)}
+
+
+def _twin_block(twins: int, copies: int) -> pl.DataFrame:
+    """``twins`` pairs of twins (same family, middle name, date, commune; given names «Hùng»/«Dũng»: both common)
+    and ``copies`` people written twice with the same given name, each pair in its own date, one commune."""
+    import datetime as dt
+
+    from ansinh.matching.normalize import prepare_records
+
+    rows, start = [], dt.date(1960, 1, 1)
+    for i in range(twins):
+        born = (start + dt.timedelta(days=i)).strftime("%d/%m/%Y")
+        rows += [{"full_name": "Lê Văn Hùng", "birth_date": born}, {"full_name": "Lê Văn Dũng", "birth_date": born}]
+    for i in range(copies):
+        born = (start + dt.timedelta(days=5000 + i)).strftime("%d/%m/%Y")
+        rows += [{"full_name": "Trần Văn Hùng", "birth_date": born}, {"full_name": "Tran Van Hung", "birth_date": born}]
+    frame = pl.DataFrame([{**r, "unique_id": n, "sex": "M", "commune_code": "18073", "pid": None}
+                          for n, r in enumerate(rows)], infer_schema_length=None)
+    return mm.with_given_frequency(prepare_records(frame))
+
+
+def test_the_twin_block_holds_back_common_names_one_letter_apart_by_the_datas_own_counts(shipped_model):
+    """Inside the block (same family, middle name, date, commune, no number in common), the pairs whose given names
+    agree say how many pairs of one person should show «Hùng»/«Dũng»; 40 such pairs against 60 agreeing ones are
+    (nearly) all twins, and their probability is held to that share. Fewer than TWIN_BLOCK_MIN_PAIRS: untouched."""
+    records = _twin_block(twins=40, copies=60)
+    limits = {x["label"]: x for x in mm.twin_block_limits(records, shipped_model)}
+    one_letter = limits["khác một chữ, cả hai là tên phổ biến"]
+    assert one_letter["pairs"] == 40 and one_letter["limit"] is not None and one_letter["limit"] < 0.01
+    twin_pairs = pl.DataFrame({"unique_id_l": [0, 2], "unique_id_r": [1, 3], "match_probability": [0.97, 0.99],
+                               "match_weight": [5.0, 6.6]})
+    flagged = mm.with_auto_merge(twin_pairs, records, shipped_model.thresholds)
+    held = mm.with_twin_block(flagged, records, shipped_model)
+    assert held["match_probability"].to_list() == pytest.approx([one_letter["limit"]] * 2)
+    assert held["match_weight"].max() < 0 and not held[mm.AUTO_MERGE].any()
+    few = _twin_block(twins=mm.TWIN_BLOCK_MIN_PAIRS - 1, copies=60)
+    assert all(x["limit"] is None for x in mm.twin_block_limits(few, shipped_model))
+    assert mm.with_twin_block(mm.with_auto_merge(twin_pairs, few, shipped_model.thresholds), few,
+                              shipped_model)["match_probability"].to_list() == [0.97, 0.99]
