@@ -66,7 +66,7 @@ from django.urls.resolvers import RoutePattern
 from ansinh.accounts.models import Role, User
 from ansinh.geo.models import AdminUnit, Level, Structure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 MISSING_ID = 2_000_000_000  # no object has it
 HUGE_ID = "99999999999999999999"  # beyond any integer column
