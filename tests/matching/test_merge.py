@@ -274,3 +274,22 @@ def test_the_pair_page_says_why_birth_years_apart_are_not_merged_automatically(o
     written_twice = _pair(head, twin, officer_a)  # same date of birth: nothing to say about the years
     assert selectors.years_apart(written_twice) is None
     assert 'data-testid="years-apart"' not in client.get(f"/trung-lap/cap/{written_twice.pk}/").content.decode()
+
+
+def test_the_pair_page_names_the_other_pair_when_one_record_looks_like_two_people(officer_a, household_a, twin,
+                                                                                  client):
+    """The head looks like ``twin`` and like a third person, and those two are not waiting as a pair: the page
+    points to the other pair (which the officer should compare first). Once they are a pair too, it says nothing."""
+    head = household_a.head
+    third = registry.household_add_member(
+        actor=officer_a, household=household_a, relationship=Relationship.SIBLING, full_name=head.full_name,
+        sex=head.sex, birth_date=head.birth_date.replace(year=head.birth_date.year + 2))
+    client.force_login(officer_a)
+    pair = _pair(head, twin, officer_a)
+    other = _pair(head, third, officer_a)
+    assert selectors.torn_pairs(pair=pair, user=officer_a) == [other]
+    html = client.get(f"/trung-lap/cap/{pair.pk}/").content.decode()
+    assert 'data-testid="torn"' in html and f'href="/trung-lap/cap/{other.pk}/"' in html
+    _pair(twin, third, officer_a)
+    assert selectors.torn_pairs(pair=pair, user=officer_a) == []
+    assert 'data-testid="torn"' not in client.get(f"/trung-lap/cap/{pair.pk}/").content.decode()

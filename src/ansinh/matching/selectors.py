@@ -406,6 +406,25 @@ def years_apart(pair: CandidatePair) -> tuple[int, int] | None:
     return low.birth_date.year, high.birth_date.year
 
 
+def torn_pairs(*, pair: CandidatePair, user: User) -> list[CandidatePair]:
+    """The other waiting pairs (in the user's area) that tie one of the two people to a third person who is not
+    waiting as a pair with the other one (``model.with_torn``): one record that looks like two people who do not
+    look alike. Such a pair is never merged automatically; the page lists the other pairs to compare first."""
+    two = (pair.person_low_id, pair.person_high_id)
+    others = list(pairs_for_user(user=user, status=PairStatus.PENDING).exclude(pk=pair.pk)
+                  .filter(Q(person_low_id__in=two) | Q(person_high_id__in=two)).order_by("-probability", "pk"))
+    torn = []
+    for other in others:
+        mine = other.person_low_id if other.person_low_id in two else other.person_high_id
+        third = other.person_high_id if mine == other.person_low_id else other.person_low_id
+        rest = two[1] if mine == two[0] else two[0]
+        low, high = sorted((third, rest))
+        if third not in two and not CandidatePair.objects.filter(
+                person_low_id=low, person_high_id=high, status=PairStatus.PENDING).exists():
+            torn.append(other)
+    return torn
+
+
 def pair_sides(*, pair: CandidatePair, user: User) -> list[dict]:
     """The two people side by side; identity numbers masked outside the user's area or role."""
     sides = []

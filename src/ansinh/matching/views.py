@@ -92,6 +92,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict": selectors.membership_conflict(pair.person_low, pair.person_high),
         "twins": selectors.may_be_twins(pair),
         "years_apart": selectors.years_apart(pair),
+        "torn": selectors.torn_pairs(pair=pair, user=request.user),
         "today": timezone.localdate(),
     })
 
