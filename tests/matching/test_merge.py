@@ -259,12 +259,18 @@ def test_the_pair_page_warns_of_twins_and_not_of_one_person_written_twice(office
     assert 'data-testid="twins"' not in client.get(f"/trung-lap/cap/{written_twice.pk}/").content.decode()
 
 
+def _namesake(officer, household, *, years_later: int):
+    """A sibling of the head with the head's full name and sex, born ``years_later`` years after."""
+    head = household.head
+    return registry.household_add_member(
+        actor=officer, household=household, relationship=Relationship.SIBLING, full_name=head.full_name,
+        sex=head.sex, birth_date=head.birth_date.replace(year=head.birth_date.year + years_later))
+
+
 def test_the_pair_page_says_why_birth_years_apart_are_not_merged_automatically(officer_a, household_a, twin,
                                                                                 client):
     head = household_a.head
-    year_later = registry.household_add_member(
-        actor=officer_a, household=household_a, relationship=Relationship.SIBLING, full_name=head.full_name,
-        sex=head.sex, birth_date=head.birth_date.replace(year=head.birth_date.year + 1))
+    year_later = _namesake(officer_a, household_a, years_later=1)
     client.force_login(officer_a)
     apart = _pair(head, year_later, officer_a)
     assert selectors.years_apart(apart) == tuple(sorted([head.birth_date.year, head.birth_date.year + 1]))
@@ -281,9 +287,7 @@ def test_the_pair_page_names_the_other_pair_when_one_record_looks_like_two_peopl
     """The head looks like ``twin`` and like a third person, and those two are not waiting as a pair: the page
     points to the other pair (which the officer should compare first). Once they are a pair too, it says nothing."""
     head = household_a.head
-    third = registry.household_add_member(
-        actor=officer_a, household=household_a, relationship=Relationship.SIBLING, full_name=head.full_name,
-        sex=head.sex, birth_date=head.birth_date.replace(year=head.birth_date.year + 2))
+    third = _namesake(officer_a, household_a, years_later=2)
     client.force_login(officer_a)
     pair = _pair(head, twin, officer_a)
     other = _pair(head, third, officer_a)

@@ -413,14 +413,15 @@ def torn_pairs(*, pair: CandidatePair, user: User) -> list[CandidatePair]:
     two = (pair.person_low_id, pair.person_high_id)
     others = list(pairs_for_user(user=user, status=PairStatus.PENDING).exclude(pk=pair.pk)
                   .filter(Q(person_low_id__in=two) | Q(person_high_id__in=two)).order_by("-probability", "pk"))
+    thirds = {p.person_low_id for p in others} | {p.person_high_id for p in others}
+    waiting = set(CandidatePair.objects.filter(status=PairStatus.PENDING, person_low_id__in=thirds,
+                                               person_high_id__in=thirds).values_list("person_low_id", "person_high_id"))
     torn = []
     for other in others:
         mine = other.person_low_id if other.person_low_id in two else other.person_high_id
         third = other.person_high_id if mine == other.person_low_id else other.person_low_id
         rest = two[1] if mine == two[0] else two[0]
-        low, high = sorted((third, rest))
-        if third not in two and not CandidatePair.objects.filter(
-                person_low_id=low, person_high_id=high, status=PairStatus.PENDING).exists():
+        if third not in two and tuple(sorted((third, rest))) not in waiting:
             torn.append(other)
     return torn
 
