@@ -39,7 +39,31 @@ def _date(label: str) -> forms.DateField:
     return forms.DateField(label=label, input_formats=DATE_FORMATS, widget=DateInput)
 
 
-class PetitionForm(Styled, forms.Form):
+class SecondTimeFields(forms.Form):
+    """The fields of a second-time complaint (khiếu nại lần hai, Luật Khiếu nại 2011, Điều 33), shared by the petition
+    form and the reception register's form; they come last in both (``__init__``)."""
+
+    second_time = forms.BooleanField(label="Khiếu nại lần hai (đối với quyết định giải quyết lần đầu)", required=False)
+    first_petition_number = forms.CharField(label="Số đơn khiếu nại lần đầu (nếu đơn đó có trong hệ thống, ví dụ "
+                                                  "2026/00012)", max_length=20, required=False)
+    first_decision_number = forms.CharField(label="Số quyết định giải quyết lần đầu (khi đơn lần đầu không có ở đây)",
+                                            max_length=60, required=False)
+    first_decision_date = forms.DateField(label="Ngày quyết định lần đầu", input_formats=DATE_FORMATS,
+                                          widget=DateInput, required=False)
+    first_decision_received_on = forms.DateField(label="Ngày người khiếu nại nhận được quyết định lần đầu",
+                                                 input_formats=DATE_FORMATS, widget=DateInput, required=False)
+    late_reason = forms.CharField(label="Trở ngại khách quan (nếu quá thời hạn khiếu nại lần hai)",
+                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+    SECOND_TIME = ("second_time", "first_petition_number", "first_decision_number", "first_decision_date",
+                   "first_decision_received_on", "late_reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name not in self.SECOND_TIME] + list(self.SECOND_TIME))
+
+
+class PetitionForm(Styled, SecondTimeFields):
     kind = forms.ChoiceField(label="Loại đơn", choices=PetitionKind.choices)
     channel = forms.ChoiceField(label="Nguồn đơn", choices=Channel.choices)
     received_on = _date("Ngày nhận")
@@ -51,19 +75,6 @@ class PetitionForm(Styled, forms.Form):
     summary = forms.CharField(label="Nội dung tóm tắt", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     complex_case = forms.BooleanField(label="Vụ việc phức tạp", required=False)
     remote_area = forms.BooleanField(label="Vùng sâu, vùng xa đi lại khó khăn", required=False)
-    # a second-time complaint (Luật Khiếu nại 2011, Điều 33)
-    second_time = forms.BooleanField(label="Khiếu nại lần hai (đối với quyết định giải quyết lần đầu)", required=False)
-    first_petition_number = forms.CharField(label="Số đơn lần đầu (nếu đơn đó có trong hệ thống, ví dụ 2026/00012)",
-                                            max_length=20, required=False)
-    first_decision_number = forms.CharField(label="Số quyết định giải quyết lần đầu (khi đơn lần đầu không có ở đây)",
-                                            max_length=60, required=False)
-    first_decision_date = forms.DateField(label="Ngày quyết định lần đầu", input_formats=DATE_FORMATS,
-                                          widget=DateInput, required=False)
-    first_decision_received_on = forms.DateField(label="Ngày người khiếu nại nhận được quyết định lần đầu",
-                                                 input_formats=DATE_FORMATS, widget=DateInput, required=False)
-    late_reason = forms.CharField(label="Trở ngại khách quan (nếu nộp quá thời hạn khiếu nại lần hai)",
-                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
-
     def __init__(self, *args, communes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
@@ -114,7 +125,7 @@ class ReportForm(Styled, forms.Form):
         return data
 
 
-class ReceptionForm(Styled, forms.Form):
+class ReceptionForm(Styled, SecondTimeFields):
     """One entry of the register of citizen reception (Thông tư 04/2021/TT-TTCP, Mẫu số 03)."""
 
     received_on = _date("Ngày tiếp")
@@ -140,20 +151,6 @@ class ReceptionForm(Styled, forms.Form):
                                        choices=[("", "—"), *RefusalGround.choices])
     complex_case = forms.BooleanField(label="Vụ việc phức tạp", required=False)
     remote_area = forms.BooleanField(label="Vùng sâu, vùng xa đi lại khó khăn", required=False)
-    # the citizen complains of a first-time decision (khiếu nại lần hai, Luật Khiếu nại 2011, Điều 33)
-    second_time = forms.BooleanField(label="Đơn là khiếu nại lần hai (đối với quyết định giải quyết lần đầu)",
-                                     required=False)
-    first_petition_number = forms.CharField(label="Số đơn khiếu nại lần đầu (nếu đơn đó có trong hệ thống, ví dụ "
-                                                  "2026/00012)", max_length=20, required=False)
-    first_decision_number = forms.CharField(label="Số quyết định giải quyết lần đầu (khi đơn lần đầu không có ở đây)",
-                                            max_length=60, required=False)
-    first_decision_date = forms.DateField(label="Ngày quyết định lần đầu", input_formats=DATE_FORMATS,
-                                          widget=DateInput, required=False)
-    first_decision_received_on = forms.DateField(label="Ngày công dân nhận được quyết định lần đầu",
-                                                 input_formats=DATE_FORMATS, widget=DateInput, required=False)
-    late_reason = forms.CharField(label="Trở ngại khách quan (nếu đến quá thời hạn khiếu nại lần hai)",
-                                  widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
-
     # the headings of the form's parts (``casework/form.html`` shows one above the field that opens a part)
     SECTIONS = {"received_on": "Buổi tiếp", "people_count": "Công dân được tiếp", "kind": "Vụ việc",
                 "outcome": "Hướng xử lý", "complex_case": "Đơn được tiếp nhận (khi hướng xử lý là tiếp nhận đơn)",
