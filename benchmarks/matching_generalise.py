@@ -100,7 +100,7 @@ def peer_settings():
 def train_peer(records: pl.DataFrame, thresholds: mm.Thresholds) -> mm.MatchModel:
     from splink import Linker, block_on
 
-    linker = Linker(mm.register_frame(mm.duckdb_api(), records), peer_settings())
+    linker = Linker(mm.register_frame(mm.duckdb_api(), records), peer_settings(), log_level=mm.SPLINK_LOGGING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("pid"), block_on("full_name_f", "dob")], recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1)

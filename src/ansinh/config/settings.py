@@ -234,4 +234,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Splink's training messages (u sampling, EM sessions, levels it could not train): normal for every run, so only
+    # its errors by default; SPLINK_LOG_LEVEL=INFO shows them (matching.model.SPLINK_LOGGING)
+    "loggers": {"splink": {"level": env.str("SPLINK_LOG_LEVEL", default="ERROR")}},
 }

@@ -32,6 +32,10 @@ from ansinh.core.errors import UserError
 from ansinh.core.formatting import vn_number
 
 logger = logging.getLogger(__name__)
+# Splink, left to itself, puts its own handler on the «splink» logger at INFO for every Linker: hundreds of lines
+# of training chatter on the console of ``scripts/run`` and in the worker's log. With None it configures nothing
+# and its messages follow the project's LOGGING (settings: the «splink» logger at SPLINK_LOG_LEVEL, ERROR unless set).
+SPLINK_LOGGING = None
 
 TF_COLUMNS = ("given_f", "family_f", "middle_f", "birth_date_key")
 
@@ -532,7 +536,7 @@ def train(  # noqa: PLR0913 — Splink's training knobs, keyword-only, each with
     em_rules = em_rules or VI_EM_RULES
     settings = settings or vietnamese_settings()
     db_api = db_api or duckdb_api()
-    linker = Linker(register_frame(db_api, with_given_frequency(records)), settings)
+    linker = Linker(register_frame(db_api, with_given_frequency(records)), settings, log_level=SPLINK_LOGGING)
     linker.training.estimate_probability_two_random_records_match(deterministic_rules, recall=recall)
     if not linker._settings_obj._probability_two_random_records_match:
         # no pair agrees on the deterministic rules (a small registry without duplicates):
@@ -579,7 +583,7 @@ def learn(records: pl.DataFrame, prior: MatchModel, *, min_records: int = LEARN_
     deterministic = VI_REGISTRY_DETERMINISTIC_RULES if registry_like else VI_DETERMINISTIC_RULES
     db_api = db_api or duckdb_api()
     settings = prior.settings_for("dedupe_only", db_api.sql_dialect.sql_dialect_str)
-    linker = Linker(register_frame(db_api, with_given_frequency(records)), settings)
+    linker = Linker(register_frame(db_api, with_given_frequency(records)), settings, log_level=SPLINK_LOGGING)
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=recall)
     if not linker._settings_obj._probability_two_random_records_match:
         linker._settings_obj._probability_two_random_records_match = 0.02 / max(records.height, 2)
@@ -675,7 +679,7 @@ class Prediction:
 
 def linker_for(model: MatchModel, frames: list, db_api, *, link_type: str) -> Linker:
     settings = model.settings_for(link_type, db_api.sql_dialect.sql_dialect_str)
-    linker = Linker(frames if len(frames) > 1 else frames[0], settings)
+    linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=SPLINK_LOGGING)
     if model.tf_tables:
         _register_tf(linker, db_api, model.tf_tables)
     return linker
@@ -1042,7 +1046,7 @@ def score_candidates(record: dict[str, Any], candidates: list[dict[str, Any]], m
     left = with_given_frequency(prepare_records(pl.DataFrame([record])), table)
     right = with_given_frequency(prepare_records(pl.DataFrame(candidates)), table)
     left, right = _with_tf(left, model), _with_tf(right, model)
-    linker = Linker(register_frame(db_api, right), model.settings_for("dedupe_only"))
+    linker = Linker(register_frame(db_api, right), model.settings_for("dedupe_only"), log_level=SPLINK_LOGGING)
     scored = linker.inference.score_pairs(left.to_dicts(), right.to_dicts())
     return to_polars(scored).sort("match_probability", descending=True)
 
