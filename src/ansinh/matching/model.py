@@ -583,7 +583,9 @@ def learn(records: pl.DataFrame, prior: MatchModel, *, min_records: int = LEARN_
     deterministic = VI_REGISTRY_DETERMINISTIC_RULES if registry_like else VI_DETERMINISTIC_RULES
     db_api = db_api or duckdb_api()
     settings = prior.settings_for("dedupe_only", db_api.sql_dialect.sql_dialect_str)
-    linker = Linker(register_frame(db_api, with_given_frequency(records)), settings, log_level=SPLINK_LOGGING)
+    # the settings are validated where the learnt model scores (``linker_for``): not twice
+    linker = Linker(register_frame(db_api, with_given_frequency(records)), settings, log_level=SPLINK_LOGGING,
+                    validate_settings=False)
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=recall)
     if not linker._settings_obj._probability_two_random_records_match:
         linker._settings_obj._probability_two_random_records_match = 0.02 / max(records.height, 2)
@@ -719,10 +721,14 @@ def predict(
     if other is not None:
         frames.append(register_frame(db_api, with_given_frequency(other, table), "csdl"))
     rules = model.settings_for(link_type, db_api.sql_dialect.sql_dialect_str)["blocking_rules_to_generate_predictions"]
-    blocking = count_comparisons(frames if other is not None else frames[0], blocking_rules=rules,
-                                 link_type=link_type, sample=0.05 if records.height > 200_000 else 1.0)
+    # every pair there is: when even that is within the limit, no blocking rule can pass it (a small file skips the
+    # count, half a second of Splink's set-up)
+    every_pair = records.height * other.height if other is not None else records.height * (records.height - 1) // 2
+    blocking = [] if every_pair <= max_pairs else count_comparisons(
+        frames if other is not None else frames[0], blocking_rules=rules, link_type=link_type,
+        sample=0.05 if records.height > 200_000 else 1.0)
     total = sum(b["pairs"] for b in blocking)
-    logger.info("blocking: %s (total ≈ %s pairs)", blocking, total)
+    logger.info("blocking: %s (total ≈ %s pairs, at most %s)", blocking, total, every_pair)
     if total > max_pairs:
         raise MatchingError(f"Các quy tắc khóa tạo khoảng {vn_number(total)} cặp so sánh, vượt giới hạn {vn_number(max_pairs)}.")
     linker = linker_for(model, frames, db_api, link_type=link_type)
