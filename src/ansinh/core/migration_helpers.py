@@ -1,21 +1,32 @@
-"""Helpers for the data migrations that moved the apps' upload records onto the shared import lifecycle."""
+"""What the apps' hand-written migrations (``0002_database_rules``) share."""
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
+from django.db import migrations
 
 
-def relative_media_path(path: str) -> str:
-    """An absolute path under MEDIA_ROOT as the name a FileField stores ("imports/…"); other paths unchanged."""
-    if not path:
-        return ""
-    root = os.path.abspath(str(settings.MEDIA_ROOT))
-    absolute = os.path.abspath(path)
-    if absolute.startswith(root + os.sep):
-        return os.path.relpath(absolute, root)
-    return path
+def _statements(sql) -> list[str]:
+    return list(sql) if isinstance(sql, (list, tuple)) else [sql]
 
 
-OLD_IMPORT_STATUS = {"validating": "checking", "validated": "checked"}
+class RunSQLOn(migrations.RunSQL):
+    """``RunSQL`` run on one database vendor only (the PostgreSQL and the SQLite dialects differ; PostgreSQL-only
+    indexes, collations and storage options have nothing to do on SQLite). ``sql`` and ``reverse_sql`` are one
+    statement or a list of them, each executed as written (a PL/pgSQL body between ``$$`` is never split)."""
+
+    def __init__(self, vendor: str, sql, reverse_sql=None):
+        super().__init__(_statements(sql), None if reverse_sql is None else _statements(reverse_sql),
+                         elidable=False)
+        self.vendor = vendor
+
+    def deconstruct(self):
+        name, _args, kwargs = super().deconstruct()
+        return name, [self.vendor, kwargs.pop("sql"), kwargs.pop("reverse_sql", None)], {}
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -19,15 +19,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    replaces = [
-        ('api', '0001_api_client'),
-        ('api', '0002_api_disclosure'),
-        ('api', '0003_personal_data_registers'),
-        ('api', '0004_request_rules_seed'),
-        ('api', '0005_request_extension'),
-        ('api', '0006_request_rules_extension_seed'),
-    ]
-
     dependencies = [("api", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, backwards)]

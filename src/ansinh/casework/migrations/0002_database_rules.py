@@ -15,13 +15,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    replaces = [
-        ('casework', '0001_petitions_deadlines_inspections'),
-        ('casework', '0002_deadline_rules_seed'),
-        ('casework', '0003_second_time_complaints_and_reception_register'),
-        ('casework', '0004_reception_admin_names'),
-    ]
-
     dependencies = [
         ('casework', '0001_initial'),
     ]

@@ -3,6 +3,8 @@ results file, a shell session or a future bug that tries to change it is refused
 
 from django.db import migrations
 
+from ansinh.core.migration_helpers import RunSQLOn
+
 MESSAGE = "Dòng chi trả đã có kết quả: không ghi đè kết quả đã ghi nhận."
 COLUMNS = ("status", "paid_date", "paid_amount", "unpaid_reason", "returned_amount")
 
@@ -16,6 +18,7 @@ BEGIN
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS payments_paymentline_result_once ON payments_paymentline;
 CREATE TRIGGER payments_paymentline_result_once BEFORE UPDATE ON payments_paymentline
     FOR EACH ROW EXECUTE FUNCTION payments_paymentline_result_once();
 """
@@ -24,32 +27,18 @@ DROP TRIGGER IF EXISTS payments_paymentline_result_once ON payments_paymentline;
 DROP FUNCTION IF EXISTS payments_paymentline_result_once();
 """
 _CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in COLUMNS)
-SQLITE_FORWARD = f"""CREATE TRIGGER payments_paymentline_result_once BEFORE UPDATE ON payments_paymentline
+SQLITE_FORWARD = f"""CREATE TRIGGER IF NOT EXISTS payments_paymentline_result_once BEFORE UPDATE ON payments_paymentline
     WHEN OLD.status <> 'pending' AND ({_CHANGED})
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"""
 SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS payments_paymentline_result_once"
 
 
-def forward(apps, schema_editor):
-    schema_editor.execute(PG_FORWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD)
-
-
-def backward(apps, schema_editor):
-    schema_editor.execute(PG_BACKWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD)
-
-
 class Migration(migrations.Migration):
-    replaces = [
-        ('payments', '0001_payment_batches_lines'),
-        ('payments', '0002_results_import_lifecycle'),
-        ('payments', '0003_batch_events_result_import_fields'),
-        ('payments', '0004_paymentline_result_recorded_once'),
-    ]
-
     dependencies = [
         ('payments', '0001_initial'),
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        RunSQLOn("postgresql", PG_FORWARD, PG_BACKWARD),
+        RunSQLOn("sqlite", SQLITE_FORWARD, SQLITE_BACKWARD),
     ]

@@ -13,6 +13,8 @@ fire on the test runner's table flush; services never delete frozen rows).
 
 from django.db import migrations
 
+from ansinh.core.migration_helpers import RunSQLOn
+
 FROZEN = "('submitted', 'appraised', 'approved', 'sent', 'results', 'reconciled')"
 LINES = "Bảng chi trả đã trình hoặc đã gửi: không được thay đổi các dòng (điều chỉnh được tính vào tháng sau)."
 SHEET = "Bảng chi trả đã trình hoặc đã gửi: không được thay đổi số liệu của bảng."
@@ -41,12 +43,16 @@ BEGIN
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS payroll_lines_frozen_insert ON payroll_payrollline;
 CREATE TRIGGER payroll_lines_frozen_insert AFTER INSERT ON payroll_payrollline
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION payroll_lines_frozen_new();
+DROP TRIGGER IF EXISTS payroll_lines_frozen_update_new ON payroll_payrollline;
 CREATE TRIGGER payroll_lines_frozen_update_new AFTER UPDATE ON payroll_payrollline
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION payroll_lines_frozen_new();
+DROP TRIGGER IF EXISTS payroll_lines_frozen_update_old ON payroll_payrollline;
 CREATE TRIGGER payroll_lines_frozen_update_old AFTER UPDATE ON payroll_payrollline
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION payroll_lines_frozen_old();
+DROP TRIGGER IF EXISTS payroll_lines_frozen_delete ON payroll_payrollline;
 CREATE TRIGGER payroll_lines_frozen_delete AFTER DELETE ON payroll_payrollline
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION payroll_lines_frozen_old();
 
@@ -63,6 +69,7 @@ BEGIN
     RETURN NEW;
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS payroll_sheet_figures_frozen ON payroll_payrollsheet;
 CREATE TRIGGER payroll_sheet_figures_frozen BEFORE UPDATE OR DELETE ON payroll_payrollsheet
     FOR EACH ROW EXECUTE FUNCTION payroll_sheet_figures_frozen();
 
@@ -77,8 +84,10 @@ BEGIN
     RAISE EXCEPTION '{RESULT_ONCE}' USING ERRCODE = 'integrity_constraint_violation';
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS payroll_lineresult_insert ON payroll_lineresult;
 CREATE TRIGGER payroll_lineresult_insert AFTER INSERT ON payroll_lineresult
     FOR EACH ROW EXECUTE FUNCTION payroll_lineresult_guard();
+DROP TRIGGER IF EXISTS payroll_lineresult_once ON payroll_lineresult;
 CREATE TRIGGER payroll_lineresult_once BEFORE UPDATE OR DELETE ON payroll_lineresult
     FOR EACH ROW EXECUTE FUNCTION payroll_lineresult_guard();
 
@@ -87,6 +96,7 @@ BEGIN
     RAISE EXCEPTION '{LEDGER}' USING ERRCODE = 'integrity_constraint_violation';
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS payroll_recoveryentry_append_only ON payroll_recoveryentry;
 CREATE TRIGGER payroll_recoveryentry_append_only BEFORE UPDATE OR DELETE ON payroll_recoveryentry
     FOR EACH ROW EXECUTE FUNCTION payroll_recoveryentry_append_only();
 """
@@ -107,22 +117,22 @@ DROP FUNCTION IF EXISTS payroll_recoveryentry_append_only();
 """
 _SHEET_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in SHEET_COLUMNS)
 SQLITE_FORWARD = [
-    f"""CREATE TRIGGER payroll_lines_frozen_insert BEFORE INSERT ON payroll_payrollline
+    f"""CREATE TRIGGER IF NOT EXISTS payroll_lines_frozen_insert BEFORE INSERT ON payroll_payrollline
         WHEN (SELECT status FROM payroll_payrollsheet WHERE id = NEW.sheet_id) IN {FROZEN}
         BEGIN SELECT RAISE(ABORT, '{LINES}'); END""",
-    f"""CREATE TRIGGER payroll_lines_frozen_update BEFORE UPDATE ON payroll_payrollline
+    f"""CREATE TRIGGER IF NOT EXISTS payroll_lines_frozen_update BEFORE UPDATE ON payroll_payrollline
         WHEN (SELECT status FROM payroll_payrollsheet WHERE id = OLD.sheet_id) IN {FROZEN}
           OR (SELECT status FROM payroll_payrollsheet WHERE id = NEW.sheet_id) IN {FROZEN}
         BEGIN SELECT RAISE(ABORT, '{LINES}'); END""",
-    f"""CREATE TRIGGER payroll_sheet_figures_frozen BEFORE UPDATE ON payroll_payrollsheet
+    f"""CREATE TRIGGER IF NOT EXISTS payroll_sheet_figures_frozen BEFORE UPDATE ON payroll_payrollsheet
         WHEN OLD.status IN {FROZEN} AND ({_SHEET_CHANGED})
         BEGIN SELECT RAISE(ABORT, '{SHEET}'); END""",
-    f"""CREATE TRIGGER payroll_lineresult_insert BEFORE INSERT ON payroll_lineresult
+    f"""CREATE TRIGGER IF NOT EXISTS payroll_lineresult_insert BEFORE INSERT ON payroll_lineresult
         WHEN (SELECT status FROM payroll_payrollsheet WHERE id = NEW.sheet_id) IS NOT 'sent'
         BEGIN SELECT RAISE(ABORT, '{RESULT_SENT}'); END""",
-    f"""CREATE TRIGGER payroll_lineresult_once BEFORE UPDATE ON payroll_lineresult
+    f"""CREATE TRIGGER IF NOT EXISTS payroll_lineresult_once BEFORE UPDATE ON payroll_lineresult
         BEGIN SELECT RAISE(ABORT, '{RESULT_ONCE}'); END""",
-    f"""CREATE TRIGGER payroll_recoveryentry_append_only BEFORE UPDATE ON payroll_recoveryentry
+    f"""CREATE TRIGGER IF NOT EXISTS payroll_recoveryentry_append_only BEFORE UPDATE ON payroll_recoveryentry
         BEGIN SELECT RAISE(ABORT, '{LEDGER}'); END""",
 ]
 SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {name}" for name in (
@@ -130,28 +140,12 @@ SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "payroll_lineresult_insert", "payroll_lineresult_once", "payroll_recoveryentry_append_only")]
 
 
-def forward(apps, schema_editor):
-    statements = [PG_FORWARD] if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    statements = [PG_BACKWARD] if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
-    replaces = [
-        ('payroll', '0001_payroll_months_sheets_lines_results_ledger'),
-        ('payroll', '0002_payroll_database_guards'),
-    ]
-
     dependencies = [
         ('payroll', '0001_initial'),
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        RunSQLOn("postgresql", PG_FORWARD, PG_BACKWARD),
+        RunSQLOn("sqlite", SQLITE_FORWARD, SQLITE_BACKWARD),
     ]

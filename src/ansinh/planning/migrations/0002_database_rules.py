@@ -14,6 +14,8 @@ accepted report; the services never delete an achievement.
 
 from django.db import migrations
 
+from ansinh.core.migration_helpers import RunSQLOn
+
 MESSAGE = ("Số liệu đã khoá: báo cáo của đơn vị đã được chấp nhận; cấp trên phải mở khoá báo cáo, ghi lý do, "
            "trước khi sửa.")
 
@@ -43,15 +45,16 @@ BEGIN
     RETURN OLD;
 END
 $$ LANGUAGE plpgsql""",
+              "DROP TRIGGER IF EXISTS planning_achievement_lock ON planning_achievement",
               """CREATE TRIGGER planning_achievement_lock BEFORE INSERT OR UPDATE OR DELETE ON planning_achievement
                  FOR EACH ROW EXECUTE FUNCTION planning_achievement_lock()"""]
 PG_BACKWARD = ["DROP TRIGGER IF EXISTS planning_achievement_lock ON planning_achievement",
                "DROP FUNCTION IF EXISTS planning_achievement_lock()"]
 SQLITE_FORWARD = [
-    f"""CREATE TRIGGER planning_achievement_lock_insert BEFORE INSERT ON planning_achievement
+    f"""CREATE TRIGGER IF NOT EXISTS planning_achievement_lock_insert BEFORE INSERT ON planning_achievement
         WHEN {_covered("NEW")}
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
-    f"""CREATE TRIGGER planning_achievement_lock_update BEFORE UPDATE ON planning_achievement
+    f"""CREATE TRIGGER IF NOT EXISTS planning_achievement_lock_update BEFORE UPDATE ON planning_achievement
         WHEN {_covered("OLD")} OR {_covered("NEW")}
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
 ]
@@ -59,34 +62,7 @@ SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS planning_achievement_lock_insert",
                    "DROP TRIGGER IF EXISTS planning_achievement_lock_update"]
 
 
-class RunSQLOn(migrations.RunSQL):
-    """``RunSQL`` run on one database vendor only (the PostgreSQL and the SQLite dialects differ)."""
-
-    def __init__(self, vendor: str, sql, reverse_sql):
-        super().__init__(sql, reverse_sql, elidable=False)
-        self.vendor = vendor
-
-    def deconstruct(self):
-        name, _args, kwargs = super().deconstruct()
-        return name, [self.vendor, kwargs.pop("sql"), kwargs.pop("reverse_sql", None)], {}
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
 class Migration(migrations.Migration):
-    replaces = [
-        ('planning', '0001_plan_tasks_reports_documents'),
-        ('planning', '0002_achievement_lock_trigger'),
-        ('planning', '0003_task_deadline_changes'),
-        ('planning', '0004_incoming_documents'),
-    ]
-
     dependencies = [
         ('planning', '0001_initial'),
     ]

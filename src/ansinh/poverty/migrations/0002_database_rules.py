@@ -4,27 +4,15 @@ classification columns is indexed). SQLite has no fillfactor: nothing to do."""
 
 from django.db import migrations
 
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE poverty_householdreview SET (fillfactor = 50)")
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE poverty_householdreview RESET (fillfactor)")
+from ansinh.core.migration_helpers import RunSQLOn
 
 
 class Migration(migrations.Migration):
-    replaces = [
-        ('poverty', '0001_poverty_review_housing'),
-        ('poverty', '0002_householdreview_fillfactor'),
-    ]
-
     dependencies = [
         ('poverty', '0001_initial'),
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        RunSQLOn("postgresql", "ALTER TABLE poverty_householdreview SET (fillfactor = 50)",
+                 "ALTER TABLE poverty_householdreview RESET (fillfactor)"),
     ]

@@ -9,10 +9,12 @@
 
 SQLite rebuilds a table to add a constraint or alter a column: its row triggers on ``programmes_listrow`` refer to
 the list table and would break the rebuild of that table. A later migration that rebuilds it takes them off around
-the change (``listrow_backward`` … ``listrow_forward``).
+the change (``LISTROW_SQLITE_BACKWARD`` … ``LISTROW_SQLITE_FORWARD``).
 """
 
 from django.db import migrations
+
+from ansinh.core.migration_helpers import RunSQLOn
 
 LISTROW_FROZEN = "('approved', 'posted', 'paid', 'reconciled', 'closed')"
 LISTROW_MESSAGE = "Danh sách đã được phê duyệt: không được thay đổi các dòng (sửa qua danh sách bổ sung)."
@@ -34,6 +36,7 @@ BEGIN
     RETURN OLD;
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS programmes_listrow_frozen_guard ON programmes_listrow;
 CREATE TRIGGER programmes_listrow_frozen_guard BEFORE INSERT OR UPDATE OR DELETE ON programmes_listrow
     FOR EACH ROW EXECUTE FUNCTION programmes_listrow_frozen_guard();
 """
@@ -42,28 +45,16 @@ DROP TRIGGER IF EXISTS programmes_listrow_frozen_guard ON programmes_listrow;
 DROP FUNCTION IF EXISTS programmes_listrow_frozen_guard();
 """
 LISTROW_SQLITE_FORWARD = [
-    f"""CREATE TRIGGER programmes_listrow_frozen_update BEFORE UPDATE ON programmes_listrow
+    f"""CREATE TRIGGER IF NOT EXISTS programmes_listrow_frozen_update BEFORE UPDATE ON programmes_listrow
         WHEN (SELECT status FROM programmes_beneficiarylist WHERE id = OLD.beneficiary_list_id) IN {LISTROW_FROZEN}
           OR (SELECT status FROM programmes_beneficiarylist WHERE id = NEW.beneficiary_list_id) IN {LISTROW_FROZEN}
         BEGIN SELECT RAISE(ABORT, '{LISTROW_MESSAGE}'); END""",
-    f"""CREATE TRIGGER programmes_listrow_frozen_insert BEFORE INSERT ON programmes_listrow
+    f"""CREATE TRIGGER IF NOT EXISTS programmes_listrow_frozen_insert BEFORE INSERT ON programmes_listrow
         WHEN (SELECT status FROM programmes_beneficiarylist WHERE id = NEW.beneficiary_list_id) IN {LISTROW_FROZEN}
         BEGIN SELECT RAISE(ABORT, '{LISTROW_MESSAGE}'); END""",
 ]
 LISTROW_SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS programmes_listrow_frozen_update",
-                   "DROP TRIGGER IF EXISTS programmes_listrow_frozen_insert"]
-
-
-def listrow_forward(apps, schema_editor):
-    statements = [LISTROW_PG_FORWARD] if schema_editor.connection.vendor == "postgresql" else LISTROW_SQLITE_FORWARD
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def listrow_backward(apps, schema_editor):
-    statements = [LISTROW_PG_BACKWARD] if schema_editor.connection.vendor == "postgresql" else LISTROW_SQLITE_BACKWARD
-    for sql in statements:
-        schema_editor.execute(sql)
+                           "DROP TRIGGER IF EXISTS programmes_listrow_frozen_insert"]
 
 
 EVENT_MESSAGE = "Thay đổi sổ đối tượng đã ghi là lịch sử: không được sửa hoặc xoá (ghi một thay đổi khác kèm quyết định)."
@@ -74,6 +65,7 @@ BEGIN
     RAISE EXCEPTION '{EVENT_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
 END
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS programmes_enrolmentevent_append_only ON programmes_enrolmentevent;
 CREATE TRIGGER programmes_enrolmentevent_append_only BEFORE UPDATE OR DELETE ON programmes_enrolmentevent
     FOR EACH ROW EXECUTE FUNCTION programmes_enrolmentevent_append_only();
 """
@@ -81,34 +73,17 @@ EVENT_PG_BACKWARD = """
 DROP TRIGGER IF EXISTS programmes_enrolmentevent_append_only ON programmes_enrolmentevent;
 DROP FUNCTION IF EXISTS programmes_enrolmentevent_append_only();
 """
-EVENT_SQLITE_FORWARD = f"""CREATE TRIGGER programmes_enrolmentevent_append_only BEFORE UPDATE ON programmes_enrolmentevent
+EVENT_SQLITE_FORWARD = f"""CREATE TRIGGER IF NOT EXISTS programmes_enrolmentevent_append_only BEFORE UPDATE ON programmes_enrolmentevent
     BEGIN SELECT RAISE(ABORT, '{EVENT_MESSAGE}'); END"""
 EVENT_SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS programmes_enrolmentevent_append_only"
 
 
-def event_forward(apps, schema_editor):
-    schema_editor.execute(EVENT_PG_FORWARD if schema_editor.connection.vendor == "postgresql" else EVENT_SQLITE_FORWARD)
-
-
-def event_backward(apps, schema_editor):
-    schema_editor.execute(EVENT_PG_BACKWARD if schema_editor.connection.vendor == "postgresql" else EVENT_SQLITE_BACKWARD)
-
-
 class Migration(migrations.Migration):
-    replaces = [
-        ('programmes', '0001_programmes_lists_registers'),
-        ('programmes', '0002_listrow_frozen_guard'),
-        ('programmes', '0003_list_uploads'),
-        ('programmes', '0004_list_events_and_upload_lifecycle'),
-        ('programmes', '0005_register_imports_constraints_maker_checker'),
-        ('programmes', '0006_enrolment_ncc_facts_topup_events'),
-        ('programmes', '0007_enrolmentevent_append_only'),
-        ('programmes', '0008_programme_designer'),
-    ]
-
     dependencies = [("programmes", "0001_initial")]
 
     operations = [
-        migrations.RunPython(listrow_forward, listrow_backward),
-        migrations.RunPython(event_forward, event_backward),
+        RunSQLOn("postgresql", LISTROW_PG_FORWARD, LISTROW_PG_BACKWARD),
+        RunSQLOn("sqlite", LISTROW_SQLITE_FORWARD, LISTROW_SQLITE_BACKWARD),
+        RunSQLOn("postgresql", EVENT_PG_FORWARD, EVENT_PG_BACKWARD),
+        RunSQLOn("sqlite", EVENT_SQLITE_FORWARD, EVENT_SQLITE_BACKWARD),
     ]

@@ -13,6 +13,8 @@ b-tree indexes of 0001 and scans otherwise).
 
 from django.db import migrations
 
+from ansinh.core.migration_helpers import RunSQLOn
+
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS person_search_key_trgm ON registry_person USING gin (search_key gin_trgm_ops)",
@@ -30,31 +32,9 @@ DROP = [
 ]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in CREATE:
-            schema_editor.execute(statement)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in DROP:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
-    replaces = [
-        ('registry', '0001_households_persons'),
-        ('registry', '0002_person_search_trigram'),
-        ('registry', '0003_person_name_order_indexes'),
-        ('registry', '0004_person_search_key_c_collation'),
-        ('registry', '0005_person_given_name_index'),
-        ('registry', '0006_registry_import_lifecycle'),
-        ('registry', '0007_import_record_fields_person_merged_into'),
-        ('registry', '0008_person_access_log'),
-        ('registry', '0009_access_kind_list'),
-    ]
-
     dependencies = [("registry", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        RunSQLOn("postgresql", CREATE, DROP),
+    ]
